@@ -1,0 +1,159 @@
+// The launcher behind every package's `start`: runs each role as its own child process (as a
+// learner would in separate terminals), labels every output line with the role's name, ends
+// the scenario when its finishing roles exit, stops the others with SIGTERM, and exits non-zero
+// when any role failed, did not stop cleanly, or the scenario ran past its time limit.
+import { type ChildProcess, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { createInterface } from "node:readline";
+import { roleLog } from "./log.ts";
+
+export interface RoleProcess {
+  /** Label for its lines, e.g. "server" or "worker-2". */
+  name: string;
+  /** The role's file, absolute or relative to the package directory. */
+  script: string;
+  args?: string[];
+  /** The scenario is over when every role with `finishes: true` has exited with code 0. */
+  finishes?: boolean;
+  /** Start the roles listed after this one only once it has printed a line matching this. */
+  readyWhen?: RegExp;
+}
+
+export interface Scenario {
+  title: string;
+  roles: RoleProcess[];
+  /** Longest the whole scenario may take before it counts as failed (default 60 s). */
+  timeoutMs?: number;
+}
+
+const STOP_TIMEOUT_MS = 5000;
+const tsxLoader = createRequire(import.meta.url).resolve("tsx");
+
+/** Runs the scenario; resolves with the exit code `start` should end with. */
+export async function runScenario(scenario: Scenario, cwd = process.cwd()): Promise<number> {
+  const log = roleLog("start");
+  const finishers = scenario.roles.filter((role) => role.finishes).map((role) => role.name);
+  if (finishers.length === 0) throw new Error(`scenario "${scenario.title}" has no finishing role`);
+  log.info(`${scenario.title}: ${scenario.roles.map((role) => role.name).join(", ")}`);
+
+  const running = new Map<string, ChildProcess>();
+  const failures: string[] = [];
+  let stopping = false;
+  let settle: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    settle = resolve;
+  });
+
+  const stopAll = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (running.size > 0) log.info(`${reason}; stopping ${[...running.keys()].join(", ")}`);
+    for (const [name, child] of running) {
+      child.kill("SIGTERM");
+      setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null) {
+          failures.push(`${name} did not stop within ${STOP_TIMEOUT_MS} ms of SIGTERM`);
+          child.kill("SIGKILL");
+        }
+      }, STOP_TIMEOUT_MS).unref();
+    }
+    if (running.size === 0) settle();
+  };
+
+  for (const role of scenario.roles) {
+    if (stopping) break;
+    let markReady: () => void = () => {};
+    const ready = new Promise<void>((resolve) => {
+      markReady = resolve;
+    });
+    const child = spawn(process.execPath, ["--import", tsxLoader, role.script, ...(role.args ?? [])], {
+      cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    running.set(role.name, child);
+    // Lines a role printed with its own [label] pass through; anything else (a stack trace,
+    // a library warning) gets the role's name so nothing in the output is anonymous.
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream }).on("line", (line) => {
+        const out = stream === child.stderr ? process.stderr : process.stdout;
+        out.write(line.startsWith("[") ? `${line}\n` : `[${role.name}] ${line}\n`);
+        if (role.readyWhen?.test(line)) markReady();
+      });
+    }
+    child.on("exit", (code, signal) => {
+      running.delete(role.name);
+      const clean = code === 0;
+      if (!clean) failures.push(`${role.name} exited with ${signal ?? `code ${code}`}`);
+      if (!clean && !stopping) stopAll(`${role.name} failed`);
+      else if (!stopping && !role.finishes) stopAll(`${role.name} ended before the scenario did`);
+      else if (!stopping && finishers.every((name) => !running.has(name))) stopAll("scenario complete");
+      if (stopping && running.size === 0) settle();
+      markReady();
+    });
+    if (role.readyWhen) await ready;
+  }
+
+  const timeoutMs = scenario.timeoutMs ?? 60_000;
+  const timer = setTimeout(() => {
+    failures.push(`scenario did not finish within ${timeoutMs} ms`);
+    stopAll("time limit reached");
+  }, timeoutMs);
+  const interrupt = () => {
+    failures.push("interrupted");
+    stopAll("interrupted");
+  };
+  process.once("SIGINT", interrupt);
+  process.once("SIGTERM", interrupt);
+
+  await finished;
+  clearTimeout(timer);
+  process.off("SIGINT", interrupt);
+  process.off("SIGTERM", interrupt);
+
+  // A role must exit 0 on SIGTERM too, so every non-zero exit above is a real failure.
+  if (failures.length > 0) {
+    for (const failure of failures) log.error(failure);
+    return 1;
+  }
+  log.info("every role ended cleanly");
+  return 0;
+}
+
+/**
+ * The Guide's port numbers, or with `start --free-ports` ports the OS says are free, so that
+ * end-to-end tests of several packages can run `start` at the same time.
+ */
+export async function guidePorts(ports: number[], argv = process.argv.slice(2)): Promise<number[]> {
+  if (!argv.includes("--free-ports")) return ports;
+  return Promise.all(
+    ports.map(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const probe = createServer().once("error", reject);
+          probe.listen(0, () => {
+            const address = probe.address();
+            probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+          });
+        }),
+    ),
+  );
+}
+
+/**
+ * A package's `start`: runs the scenario named by the first argument (the first one listed
+ * when none is named) and exits with its code.
+ */
+export async function startScenario(
+  scenarios: Record<string, Scenario>,
+  argv = process.argv.slice(2),
+): Promise<never> {
+  const names = Object.keys(scenarios);
+  const name = argv.find((arg) => !arg.startsWith("--")) ?? names[0] ?? "";
+  const scenario = scenarios[name];
+  if (!scenario) {
+    console.error(`E: no scenario "${name}"; choose one of: ${names.join(", ")}`);
+    process.exit(2);
+  }
+  process.exit(await runScenario(scenario));
+}

@@ -1,0 +1,18 @@
+// Shared vitest settings: every package's vitest.config.ts re-exports this.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    // Forks, not threads: a zeromq receive still pending in a worker thread aborts the
+    // whole run (exit 134). A child process per test file is also closer to how roles run.
+    pool: "forks",
+    // Tests bind ephemeral ports (tcp://127.0.0.1:*), so files run in parallel safely.
+    include: ["src/**/*.test.ts", "exercises/**/*.test.ts", "test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Role output is shown for failing tests only; passing runs stay readable.
+    silent: "passed-only",
+    reporters: ["default", "json"],
+    outputFile: { json: ".vitest-report.json" },
+  },
+});
