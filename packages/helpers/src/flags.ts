@@ -28,7 +28,10 @@ export function usage<T extends FlagDefaults>(defaults: T): string {
 }
 
 /** Reads flags into a copy of `defaults`; throws UsageError on anything it cannot read. */
-export function readFlags<T extends FlagDefaults>(defaults: T, argv: string[]): T & { help: boolean } {
+export function readFlags<T extends FlagDefaults>(
+  defaults: T,
+  argv: string[],
+): T & { help: boolean } {
   const options: Record<string, { type: "string" | "boolean"; multiple?: boolean }> = {
     help: { type: "boolean" },
   };

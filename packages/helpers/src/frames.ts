@@ -4,9 +4,9 @@
 const SHOWN_BYTES = 64;
 
 function isReadableText(frame: Buffer): boolean {
-  const text = frame.toString("utf8");
-  // Invalid UTF-8 decodes to U+FFFD; control characters other than tab/newline mean binary.
-  return !text.includes("\uFFFD") && !/[\u0000-\u0008\u000B-\u001F\u007F]/.test(text);
+  // Invalid UTF-8 decodes to U+FFFD; control bytes other than tab and newline mean binary.
+  if (frame.toString("utf8").includes("\uFFFD")) return false;
+  return frame.every((byte) => (byte >= 0x20 && byte !== 0x7f) || byte === 0x09 || byte === 0x0a);
 }
 
 /** One frame in a log line: "Hello" as `"Hello"`, binary as `0x00800041a7`, long ones cut. */

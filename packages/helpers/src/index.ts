@@ -1,11 +1,11 @@
 // @zmq-patterns/helpers: the catalog's zhelpers. Small on purpose: read it in one sitting.
 export { exerciseModule, exerciseSubject } from "./exercise.ts";
-export { parseFlags, readFlags, UsageError, usage } from "./flags.ts";
 export type { FlagDefaults, FlagValue } from "./flags.ts";
+export { parseFlags, readFlags, UsageError, usage } from "./flags.ts";
 export { describeFrame, formatFrames } from "./frames.ts";
-export { attach, closeOnAbort, isMain, STOP_GRACE_MS, stopOnSignals } from "./lifecycle.ts";
-export type { Endpoints, RoleControl } from "./lifecycle.ts";
-export { guidePorts, runScenario, startScenario } from "./launcher.ts";
 export type { RoleProcess, Scenario } from "./launcher.ts";
-export { roleLog } from "./log.ts";
+export { guidePorts, runScenario, startScenario } from "./launcher.ts";
+export type { Endpoints, RoleControl } from "./lifecycle.ts";
+export { attach, closeOnAbort, isMain, STOP_GRACE_MS, stopOnSignals } from "./lifecycle.ts";
 export type { Logger } from "./log.ts";
+export { roleLog } from "./log.ts";

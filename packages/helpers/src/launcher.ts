@@ -67,10 +67,14 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
     const ready = new Promise<void>((resolve) => {
       markReady = resolve;
     });
-    const child = spawn(process.execPath, ["--import", tsxLoader, role.script, ...(role.args ?? [])], {
-      cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", tsxLoader, role.script, ...(role.args ?? [])],
+      {
+        cwd,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     running.set(role.name, child);
     // Lines a role printed with its own [label] pass through; anything else (a stack trace,
     // a library warning) gets the role's name so nothing in the output is anonymous.
@@ -87,7 +91,8 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
       if (!clean) failures.push(`${role.name} exited with ${signal ?? `code ${code}`}`);
       if (!clean && !stopping) stopAll(`${role.name} failed`);
       else if (!stopping && !role.finishes) stopAll(`${role.name} ended before the scenario did`);
-      else if (!stopping && finishers.every((name) => !running.has(name))) stopAll("scenario complete");
+      else if (!stopping && finishers.every((name) => !running.has(name)))
+        stopAll("scenario complete");
       if (stopping && running.size === 0) settle();
       markReady();
     });

@@ -59,7 +59,11 @@ export interface RoleChild {
 const tsxLoader = createRequire(import.meta.url).resolve("tsx");
 
 /** Runs a TypeScript file as a real child process, as `pnpm <script>` would. */
-export function runRoleProcess(script: string, args: string[] = [], cwd = process.cwd()): RoleChild {
+export function runRoleProcess(
+  script: string,
+  args: string[] = [],
+  cwd = process.cwd(),
+): RoleChild {
   const child = spawn(process.execPath, ["--import", tsxLoader, script, ...args], {
     cwd,
     stdio: ["ignore", "pipe", "pipe"],
@@ -93,7 +97,11 @@ export function runRoleProcess(script: string, args: string[] = [], cwd = proces
         watchers.push({ pattern, found: resolve });
         check();
         exited.then((result) =>
-          reject(new Error(`process exited before printing ${pattern}:\n${result.stdout}${result.stderr}`)),
+          reject(
+            new Error(
+              `process exited before printing ${pattern}:\n${result.stdout}${result.stderr}`,
+            ),
+          ),
         );
       }),
     signal: (name) => child.kill(name),

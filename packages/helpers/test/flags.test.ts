@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { readFlags, UsageError, usage } from "../src/flags.ts";
 
-const serverDefaults = { bind: ["tcp://*:5555"], connect: [] as string[], workMs: 1000, name: "server" };
+const serverDefaults = {
+  bind: ["tcp://*:5555"],
+  connect: [] as string[],
+  workMs: 1000,
+  name: "server",
+};
 
 describe("readFlags", () => {
   it("returns the defaults when no flag is given", () => {
@@ -15,7 +20,12 @@ describe("readFlags", () => {
   });
 
   it("takes repeated and comma-separated endpoints", () => {
-    const flags = readFlags(serverDefaults, ["--bind", "tcp://*:1", "--bind", "tcp://*:2,ipc:///tmp/x"]);
+    const flags = readFlags(serverDefaults, [
+      "--bind",
+      "tcp://*:1",
+      "--bind",
+      "tcp://*:2,ipc:///tmp/x",
+    ]);
     expect(flags.bind).toEqual(["tcp://*:1", "tcp://*:2", "ipc:///tmp/x"]);
   });
 

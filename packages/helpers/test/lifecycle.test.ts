@@ -22,7 +22,9 @@ describe("attach", () => {
 
   it("refuses a socket with nowhere to go", async () => {
     const socket = new Pair({ linger: 0 });
-    await expect(attach(socket, { bind: [], connect: [] }, quiet)).rejects.toThrow(/no --bind or --connect/);
+    await expect(attach(socket, { bind: [], connect: [] }, quiet)).rejects.toThrow(
+      /no --bind or --connect/,
+    );
     socket.close();
   });
 });

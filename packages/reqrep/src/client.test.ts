@@ -25,7 +25,12 @@ describe("Hello World client", () => {
   });
 
   it("works the other way round: the client binds and the server connects", async () => {
-    const client = startRole(runClient, { ...clientDefaults, bind: [EPHEMERAL], connect: [], requests: 2 });
+    const client = startRole(runClient, {
+      ...clientDefaults,
+      bind: [EPHEMERAL],
+      connect: [],
+      requests: 2,
+    });
     const [endpoint] = await client.ready;
     const server = startRole(runServer, { ...quickServer, bind: [], connect: [endpoint!] });
     expect(await client.done).toEqual(["World", "World"]);

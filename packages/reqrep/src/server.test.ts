@@ -50,7 +50,11 @@ describe("Hello World server", () => {
         [Buffer.alloc(1024 * 1024, 0xff)],
         new RegExp(`^error: request is 1048576 bytes; the limit is ${MAX_REQUEST_BYTES}$`),
       ],
-      ["bytes that are not UTF-8", [Buffer.from([0xc3, 0x28, 0xff])], /^error: request is not UTF-8 text: 0xc328ff$/],
+      [
+        "bytes that are not UTF-8",
+        [Buffer.from([0xc3, 0x28, 0xff])],
+        /^error: request is not UTF-8 text: 0xc328ff$/,
+      ],
     ];
     for (const [what, frames, expected] of cases) {
       it(`${what}`, async () => {
@@ -72,7 +76,9 @@ describe("Hello World server", () => {
     const server = startRole(runServer, quickServer);
     const [endpoint] = await server.ready;
     const flooder = new Request({ linger: 0 });
-    const dropped = new Promise<void>((resolve) => flooder.events.on("disconnect", () => resolve()));
+    const dropped = new Promise<void>((resolve) =>
+      flooder.events.on("disconnect", () => resolve()),
+    );
     flooder.connect(endpoint!);
     await flooder.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1));
     await dropped; // libzmq closed the connection; the server's code never saw the message

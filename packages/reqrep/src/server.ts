@@ -34,7 +34,8 @@ export function checkRequest(frames: Buffer[]): string | undefined {
   if (body.length > MAX_REQUEST_BYTES) {
     return `request is ${body.length} bytes; the limit is ${MAX_REQUEST_BYTES}`;
   }
-  if (body.toString("utf8").includes("\uFFFD")) return `request is not UTF-8 text: ${describeFrame(body)}`;
+  if (body.toString("utf8").includes("\uFFFD"))
+    return `request is not UTF-8 text: ${describeFrame(body)}`;
   return undefined;
 }
 

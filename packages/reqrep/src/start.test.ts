@@ -30,7 +30,9 @@ describe("pnpm --filter reqrep start", () => {
 
   it("refuses an unknown scenario and names the real ones", async () => {
     const result = await runRoleProcess("src/start.ts", ["nonsense"]).exited;
-    expect(result.stderr).toContain('no scenario "nonsense"; choose one of: basic, reverse, two-servers');
+    expect(result.stderr).toContain(
+      'no scenario "nonsense"; choose one of: basic, reverse, two-servers',
+    );
     expect(result.code).toBe(2);
   });
 });

@@ -10,7 +10,11 @@ await startScenario({
   basic: {
     title: "Hello World: one REQ client, one REP server",
     roles: [
-      { name: "server", script: "src/server.ts", args: ["--bind", `tcp://*:${port}`, ...quickWork] },
+      {
+        name: "server",
+        script: "src/server.ts",
+        args: ["--bind", `tcp://*:${port}`, ...quickWork],
+      },
       {
         name: "client",
         script: "src/client.ts",
@@ -28,7 +32,11 @@ await startScenario({
         args: ["--bind", `tcp://*:${port}`, "--requests", "5"],
         finishes: true,
       },
-      { name: "server", script: "src/server.ts", args: ["--connect", `tcp://localhost:${port}`, ...quickWork] },
+      {
+        name: "server",
+        script: "src/server.ts",
+        args: ["--connect", `tcp://localhost:${port}`, ...quickWork],
+      },
     ],
   },
   "two-servers": {
@@ -47,7 +55,14 @@ await startScenario({
       {
         name: "client",
         script: "src/client.ts",
-        args: ["--connect", `tcp://localhost:${port}`, "--connect", `tcp://localhost:${secondPort}`, "--requests", "6"],
+        args: [
+          "--connect",
+          `tcp://localhost:${port}`,
+          "--connect",
+          `tcp://localhost:${secondPort}`,
+          "--requests",
+          "6",
+        ],
         finishes: true,
       },
     ],

@@ -1,0 +1,71 @@
+import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
+import { EPHEMERAL } from "@zmq-patterns/helpers/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { Reply } from "zeromq";
+
+const { runTimeoutClient }: typeof import("./solution/client.ts") = await import(
+  exerciseModule(import.meta.url, "client.ts")
+);
+
+/** A REP server that answers the first `answered` requests, then keeps the rest unanswered. */
+async function stallingServer(answered: number): Promise<{ endpoint: string; socket: Reply }> {
+  const socket = new Reply({ linger: 0 });
+  await socket.bind(EPHEMERAL);
+  void (async () => {
+    let count = 0;
+    for await (const _request of socket) {
+      count += 1;
+      if (count > answered) break; // stop answering (and reading): the client must not wait for ever
+      await socket.send(`World ${count}`);
+    }
+  })();
+  return { endpoint: socket.lastEndpoint!, socket };
+}
+
+describe(`exercise 01, client time-out (${exerciseSubject()})`, () => {
+  const servers: Reply[] = [];
+  afterEach(() => {
+    for (const socket of servers.splice(0)) socket.close();
+  });
+
+  it("gets every reply from a server that answers", async () => {
+    const server = await stallingServer(Number.POSITIVE_INFINITY);
+    servers.push(server.socket);
+    const result = await runTimeoutClient({
+      connect: [server.endpoint],
+      requests: 3,
+      timeoutMs: 2000,
+    });
+    expect(result).toEqual({ replies: ["World 1", "World 2", "World 3"], gaveUp: false });
+  });
+
+  it("gives up on a server that never answers", async () => {
+    const server = await stallingServer(0);
+    servers.push(server.socket);
+    const result = await runTimeoutClient({
+      connect: [server.endpoint],
+      requests: 3,
+      timeoutMs: 200,
+    });
+    expect(result).toEqual({ replies: [], gaveUp: true });
+  });
+
+  it("keeps the replies it got from a server that stalls half-way", async () => {
+    const server = await stallingServer(2);
+    servers.push(server.socket);
+    const result = await runTimeoutClient({
+      connect: [server.endpoint],
+      requests: 5,
+      timeoutMs: 200,
+    });
+    expect(result).toEqual({ replies: ["World 1", "World 2"], gaveUp: true });
+  });
+
+  it("gives up when nothing listens at the endpoint at all", async () => {
+    const nobody = await stallingServer(0);
+    const endpoint = nobody.endpoint;
+    nobody.socket.close(); // the port is free again: connecting finds nobody
+    const result = await runTimeoutClient({ connect: [endpoint], requests: 1, timeoutMs: 200 });
+    expect(result).toEqual({ replies: [], gaveUp: true });
+  });
+});
