@@ -7,7 +7,12 @@ export default defineConfig({
     // whole run (exit 134). A child process per test file is also closer to how roles run.
     pool: "forks",
     // Tests bind ephemeral ports (tcp://127.0.0.1:*), so files run in parallel safely.
-    include: ["src/**/*.test.ts", "exercises/**/*.test.ts", "test/**/*.test.ts", "tools/**/*.test.ts"],
+    include: [
+      "src/**/*.test.ts",
+      "exercises/**/*.test.ts",
+      "test/**/*.test.ts",
+      "tools/**/*.test.ts",
+    ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Role output is shown for failing tests only; passing runs stay readable.
