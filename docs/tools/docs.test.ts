@@ -8,7 +8,7 @@ const patternPackages = readdirSync(join(repoRoot, "packages")).filter(
 );
 
 describe("the docs", () => {
-  it("show exactly the code in the source files (run `pnpm docs` after changing a role)", () => {
+  it("show exactly the code in the source files (run `pnpm docs:sync` after changing a role)", () => {
     expect(stalePages()).toEqual([]);
   });
 

@@ -7,7 +7,7 @@
 //   <!-- embed: packages/reqrep/src/server.ts#check-request -->   (between `// #region check-request`
 //   <!-- /embed -->                                                and `// #endregion` in the file)
 //
-// `pnpm docs` fills every pair with the file's current text; the docs test fails when a page
+// `pnpm docs:sync` fills every pair with the file's current text; the docs test fails when a page
 // is out of date, so a page can never show code that is not what runs.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { extname, join, relative } from "node:path";
