@@ -2,10 +2,11 @@
 // learner would in separate terminals), labels every output line with the role's name, ends
 // the scenario when its finishing roles exit, stops the others with SIGTERM, and exits non-zero
 // when any role failed, did not stop cleanly, or the scenario ran past its time limit.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type ChildProcessByStdio, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { roleLog } from "./log.ts";
 
 export interface RoleProcess {
@@ -29,6 +30,18 @@ export interface Scenario {
 
 const STOP_TIMEOUT_MS = 5000;
 const tsxLoader = createRequire(import.meta.url).resolve("tsx");
+
+/** Starts a TypeScript file as its own Node process (through tsx), its output piped to us. */
+export function spawnTypeScript(
+  script: string,
+  args: string[] = [],
+  cwd = process.cwd(),
+): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ["--import", tsxLoader, script, ...args], {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
 
 /** Runs the scenario; resolves with the exit code `start` should end with. */
 export async function runScenario(scenario: Scenario, cwd = process.cwd()): Promise<number> {
@@ -67,14 +80,7 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
     const ready = new Promise<void>((resolve) => {
       markReady = resolve;
     });
-    const child = spawn(
-      process.execPath,
-      ["--import", tsxLoader, role.script, ...(role.args ?? [])],
-      {
-        cwd,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const child = spawnTypeScript(role.script, role.args, cwd);
     running.set(role.name, child);
     // Lines a role printed with its own [label] pass through; anything else (a stack trace,
     // a library warning) gets the role's name so nothing in the output is anonymous.

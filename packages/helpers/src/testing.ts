@@ -4,8 +4,7 @@
 //   const [endpoint] = await server.ready;
 //   ...
 //   await server.stop();
-import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
+import { spawnTypeScript } from "./launcher.ts";
 import type { RoleControl } from "./lifecycle.ts";
 
 export interface RunningRole<R> {
@@ -56,18 +55,13 @@ export interface RoleChild {
   exited: Promise<ProcessResult>;
 }
 
-const tsxLoader = createRequire(import.meta.url).resolve("tsx");
-
 /** Runs a TypeScript file as a real child process, as `pnpm <script>` would. */
 export function runRoleProcess(
   script: string,
   args: string[] = [],
   cwd = process.cwd(),
 ): RoleChild {
-  const child = spawn(process.execPath, ["--import", tsxLoader, script, ...args], {
-    cwd,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnTypeScript(script, args, cwd);
   let stdout = "";
   let stderr = "";
   const watchers: { pattern: RegExp; found: (match: RegExpMatchArray) => void }[] = [];
