@@ -1,6 +1,6 @@
 // Envelope subscriber: a SUB socket that subscribes to one key and prints "[key] contents".
 // Talks to: envelope-publisher.ts (PUB), or the Guide's psenvpub in any language.
-// Run: pnpm --filter pubsub envelope-subscriber [--connect tcp://localhost:5563] [--key B] [--messages 0]
+// Run: pnpm --filter pubsub envelope-subscriber [--connect tcp://localhost:5563] [--messages 0]
 import {
   attach,
   closeOnAbort,

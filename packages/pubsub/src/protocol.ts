@@ -11,7 +11,6 @@ export const SYNC_PUBLISH_PORT = 5561;
 /** ...once the subscribers have checked in here (REQ/REP). */
 export const SYNC_SERVICE_PORT = 5562;
 
-// #region weather
 /** One weather update is one frame of text: `"<zip> <temperature> <humidity>"`, e.g. "10001 56 38". */
 export interface WeatherUpdate {
   zip: number;
@@ -33,9 +32,7 @@ export function parseWeatherUpdate(text: string): WeatherUpdate | undefined {
   if (!match) return undefined;
   return { zip: Number(match[1]), temperature: Number(match[2]), humidity: Number(match[3]) };
 }
-// #endregion
 
-// #region envelope
 /** Two frames per message: the key (the topic SUB filters on), then the contents. */
 export const ENVELOPE_MESSAGES = [
   ["A", "We don't want to see this"],
@@ -43,9 +40,7 @@ export const ENVELOPE_MESSAGES = [
 ] as const;
 /** The key the Guide's subscriber wants. */
 export const WANTED_KEY = "B";
-// #endregion
 
-// #region sync
 /** A subscriber checks in with one empty frame and gets one empty frame back. */
 export const SYNC_REQUEST = "";
 export const SYNC_REPLY = "";
@@ -54,7 +49,6 @@ export const END = "END";
 /** An XPUB socket hands over each subscription as a message: this byte, then the topic. */
 export const SUBSCRIBE = 0x01;
 export const UNSUBSCRIBE = 0x00;
-// #endregion
 
 /**
  * Publishers only ever receive subscriptions (and the sync service empty requests), which are

@@ -1,7 +1,6 @@
-// Synchronised publisher: waits until N subscribers have checked in over REQ/REP, then publishes
-// numbered updates and "END". With --subscribers 0 it waits for nobody: the slow joiner.
+// Sync publisher: waits for N subscribers to check in (REQ/REP), then publishes "1", "2"... "END".
 // Talks to: sync-subscriber.ts (SUB + REQ), or the Guide's syncsub in any language.
-// Run: pnpm --filter pubsub sync-publisher [--bind tcp://*:5561] [--sync-bind tcp://*:5562] [--subscribers 10] [--updates 1000000]
+// Run: pnpm --filter pubsub sync-publisher [--subscribers 10 (0: no waiting)] [--updates 1000000]
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   attach,
@@ -44,6 +43,15 @@ export type SyncPublisherOptions = typeof syncPublisherDefaults & RoleControl;
  */
 const DRAIN_MS = 2000;
 
+/** Why the numbers given are not counts, or undefined when they are. */
+export function countsProblem(options: Pick<SyncPublisherOptions, "subscribers" | "updates">) {
+  for (const [name, value] of Object.entries(options)) {
+    if (!Number.isInteger(value) || value < 0)
+      return `--${name} must be a whole number, 0 or more; got ${value}`;
+  }
+  return undefined;
+}
+
 /** Why a check-in is not one (a single empty frame), or undefined when it is. */
 export function checkSyncRequest(frames: Buffer[]): string | undefined {
   const [body] = frames;
@@ -64,6 +72,8 @@ export async function runSyncPublisher(
   options: SyncPublisherOptions,
 ): Promise<SyncPublisherResult> {
   const log = roleLog(options.name);
+  const problem = countsProblem({ subscribers: options.subscribers, updates: options.updates });
+  if (problem) throw new Error(problem);
   // An XPUB is a PUB that also hands us the subscriptions it receives (see below).
   const publisher = new XPublisher({
     linger: DRAIN_MS,
@@ -81,7 +91,6 @@ export async function runSyncPublisher(
   ];
   options.onReady?.(endpoints); // tests learn the real ports here
 
-  // #region check-in
   let synchronised = 0;
   if (options.subscribers === 0) {
     log.warn(
@@ -103,9 +112,7 @@ export async function runSyncPublisher(
       if (synchronised === options.subscribers) break;
     }
   }
-  // #endregion
 
-  // #region subscriptions
   // A subscriber's check-in (REQ) and its subscription (SUB) travel on two connections, so the
   // check-in can arrive first; publishing then would lose updates. The Guide's subscriber sleeps
   // a second before checking in. We wait instead until the XPUB has seen one subscription per
@@ -125,9 +132,7 @@ export async function runSyncPublisher(
       if (subscriptions >= synchronised) break;
     }
   }
-  // #endregion
 
-  // #region publish
   let published = 0;
   try {
     if (!publisher.closed) log.info(`publishing ${options.updates} updates, then "${END}"`);
@@ -145,7 +150,6 @@ export async function runSyncPublisher(
   } catch (error) {
     if (!publisher.closed) throw error; // a send or a pause cut short by Ctrl-C is how we stop
   }
-  // #endregion
 
   if (publisher.closed) log.info(`stopped after publishing ${published} updates`);
   publisher.close(); // the queued updates still go out, for up to DRAIN_MS
@@ -155,5 +159,10 @@ export async function runSyncPublisher(
 
 if (isMain(import.meta.url)) {
   const options = parseFlags(syncPublisherDefaults);
+  const problem = countsProblem({ subscribers: options.subscribers, updates: options.updates });
+  if (problem) {
+    roleLog(options.name).error(problem);
+    process.exit(2);
+  }
   await runSyncPublisher({ ...options, signal: stopOnSignals(options.name) });
 }

@@ -1,7 +1,6 @@
-// Synchronised subscriber: subscribes to everything, checks in over REQ/REP, then counts updates
-// until "END" and says which it missed. With --sync none it does not check in: the slow joiner.
+// Sync subscriber: subscribes, checks in (REQ/REP), counts updates to "END", says what it missed.
 // Talks to: sync-publisher.ts (XPUB + REP), or the Guide's syncpub in any language.
-// Run: pnpm --filter pubsub sync-subscriber [--connect tcp://localhost:5561] [--sync tcp://localhost:5562 | --sync none]
+// Run: pnpm --filter pubsub sync-subscriber [--connect tcp://localhost:5561] [--sync none]
 import {
   attach,
   closeOnAbort,
@@ -60,7 +59,6 @@ export async function runSyncSubscriber(options: SyncSubscriberOptions): Promise
   const endpoints = await attach(subscriber, options, log);
   options.onReady?.(endpoints); // tests learn the real ports here
 
-  // #region check-in
   if (options.sync !== NO_SYNC) {
     // "I am here, and subscribed": one empty request, one empty reply.
     const syncClient = new Request({ linger: 0 });
@@ -78,9 +76,7 @@ export async function runSyncSubscriber(options: SyncSubscriberOptions): Promise
     }
     syncClient.close();
   }
-  // #endregion
 
-  // #region count
   const tally: SyncTally = { received: 0, ended: false };
   for await (const frames of subscriber) {
     const text = String(frames[0]);
@@ -95,7 +91,6 @@ export async function runSyncSubscriber(options: SyncSubscriberOptions): Promise
       tally.last = Number(text);
     }
   }
-  // #endregion
   subscriber.close();
 
   log.info(describeTally(tally));

@@ -214,6 +214,16 @@ describe("synchronised publisher and subscribers", () => {
     if (tally.first !== undefined) expect(tally.last! - tally.first + 1).toBe(tally.received);
   });
 
+  it("refuses a count that is not one, with a usage error", async () => {
+    const result = await runRoleProcess("src/sync-publisher.ts", [
+      ...["--bind", EPHEMERAL, "--sync-bind", EPHEMERAL, "--subscribers", "2.5"],
+    ]).exited;
+    expect(result.stderr).toContain(
+      "[sync-publisher] E: --subscribers must be a whole number, 0 or more; got 2.5",
+    );
+    expect(result.code).toBe(2);
+  });
+
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     it(`the publisher exits 0 on ${signal} while waiting for check-ins`, async () => {
       const publisher = runRoleProcess("src/sync-publisher.ts", [

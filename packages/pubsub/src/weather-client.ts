@@ -1,6 +1,6 @@
 // Weather client: a SUB socket that subscribes to one zip code, averages N temperatures and exits.
 // Talks to: weather-server.ts (PUB), or the Guide's wuserver in any language.
-// Run: pnpm --filter pubsub weather-client [--connect tcp://localhost:5556] [--filter "10001 "] [--updates 100]
+// Run: pnpm --filter pubsub weather-client [--connect tcp://localhost:5556] [--filter "10001 "]
 import {
   attach,
   closeOnAbort,

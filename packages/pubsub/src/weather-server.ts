@@ -1,4 +1,4 @@
-// Weather server: a PUB socket that publishes random "<zip> <temperature> <humidity>" updates, flat out, for ever.
+// Weather server: a PUB socket publishing random "<zip> <temperature> <humidity>" flat out.
 // Talks to: weather-client.ts (SUB), any number of them, or the Guide's wuclient in any language.
 // Run: pnpm --filter pubsub weather-server [--bind tcp://*:5556] [--zip-min 0 --zip-max 99999]
 import {
