@@ -42,8 +42,10 @@ export function readFlags<T extends FlagDefaults>(
     };
   }
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  // `pnpm <role> -- --flag` passes the "--" along; it separates nothing here.
+  const args = argv[0] === "--" ? argv.slice(1) : argv;
   try {
-    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    values = parseArgs({ args, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -40,6 +40,10 @@ describe("readFlags", () => {
     );
   });
 
+  it("accepts the -- that `pnpm <role> -- --flag` passes along", () => {
+    expect(readFlags(serverDefaults, ["--", "--work-ms", "5"]).workMs).toBe(5);
+  });
+
   it("rejects unknown flags", () => {
     expect(() => readFlags(serverDefaults, ["--colour", "blue"])).toThrow(UsageError);
   });
