@@ -132,11 +132,7 @@ describe("mail bin", () => {
         [post("x-1", { created_at: "20240230" })],
         /rejected post x-1: bad created_at "20240230" \(not YYYYMMDD\)$/,
       ],
-      [
-        "a bad ip",
-        [post("x-1", { ip: "999.0.0.1" })],
-        /rejected post x-1: bad ip "999.0.0.1"$/,
-      ],
+      ["a bad ip", [post("x-1", { ip: "999.0.0.1" })], /rejected post x-1: bad ip "999.0.0.1"$/],
       [
         "an oversized post",
         [post("x-1", { user_agent: "x".repeat(5000) })],

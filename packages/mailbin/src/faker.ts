@@ -28,7 +28,7 @@ export const fakerDefaults = {
 export type FakerOptions = typeof fakerDefaults & RoleControl;
 
 /** How long a closing faker gives its queued posts to leave before dropping them. */
-export const FLUSH_LINGER_MS = 2000;
+export const FLUSH_LINGER_MS = 1000;
 
 /** A small seeded generator (mulberry32): the same seed gives the same fake data every run. */
 export function seededRandom(seed: string): () => number {
