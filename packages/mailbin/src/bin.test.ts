@@ -92,7 +92,7 @@ describe("mail bin", () => {
 
     const again = startBin(store);
     const { mail } = await again.endpoints;
-    const { index } = await log.waitFor(/\[bin\] ready: .*; 2 posts in /);
+    const { index } = await log.waitFor(/\[bin\] ready \(pid \d+\): .*; 2 posts in /);
     const after = open(pusher(mail));
     for (const id of ["r-1", "r-3"]) await after.send(post(id));
     await log.waitFor(/stored post r-3 /, { since: index });
@@ -217,7 +217,7 @@ describe("mail bin", () => {
       const bin = runRoleProcess("src/bin.ts", [
         ...["--bind", EPHEMERAL, "--stats-bind", EPHEMERAL, "--store", store],
       ]);
-      const [, mail] = await bin.waitForLine(/ready: posts to (tcp:\/\/\S+),/);
+      const [, mail] = await bin.waitForLine(/ready \(pid \d+\): posts to (tcp:\/\/\S+),/);
       const faker = open(pusher(mail!));
       for (const id of ["k-1", "k-2"]) await faker.send(post(id));
       await bin.waitForLine(/stored post k-2 /);

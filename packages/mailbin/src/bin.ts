@@ -157,7 +157,7 @@ export async function runBin(options: BinOptions): Promise<BinCounts> {
   const mailEndpoints = await attach(mail, options, log);
   const statsEndpoints = await attach(stats, { bind: options.statsBind, connect: [] }, log);
   log.info(
-    `ready: posts to ${mailEndpoints.join(", ")}, stats from ${statsEndpoints.join(", ")}; ${store.records.length} posts in ${options.store}`,
+    `ready (pid ${process.pid}): posts to ${mailEndpoints.join(", ")}, stats from ${statsEndpoints.join(", ")}; ${store.records.length} posts in ${options.store}`,
   );
   options.onReady?.([...mailEndpoints, ...statsEndpoints]); // tests learn the real ports here
 

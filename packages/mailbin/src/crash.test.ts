@@ -29,7 +29,7 @@ describe("a mail bin killed mid-stream (SIGKILL) and restarted", () => {
     const binArgs = (mail: string) => ["--bind", mail, "--stats-bind", EPHEMERAL, "--store", store];
 
     const first = runRoleProcess("src/bin.ts", binArgs(EPHEMERAL));
-    const [, mail] = await first.waitForLine(/ready: posts to (tcp:\/\/\S+),/);
+    const [, mail] = await first.waitForLine(/ready \(pid \d+\): posts to (tcp:\/\/\S+),/);
     const faker = startRole(runFaker, {
       ...fakerDefaults,
       connect: [mail!],
@@ -50,7 +50,7 @@ describe("a mail bin killed mid-stream (SIGKILL) and restarted", () => {
     for (let n = 0; n < 10; n++) since = (await log.waitFor(/sent post /, { since })).index + 1;
 
     const second = runRoleProcess("src/bin.ts", binArgs(mail!));
-    const [, inStore] = await second.waitForLine(/ready: .*; (\d+) posts in /);
+    const [, inStore] = await second.waitForLine(/ready \(pid \d+\): .*; (\d+) posts in /);
     expect(Number(inStore)).toBe(storedBeforeKill.length);
     const back = await log.waitFor(/\[crash\] connected to the mail bin at /, { since });
     const { match } = await log.waitFor(/sent post (crash-\d+) /, { since: back.index + 1 });

@@ -102,6 +102,7 @@ export function fakePost(random: () => number, id: string, invalidFraction: numb
   }
 }
 
+// #region run-faker
 /** Sends the posts one by one; returns how many it sent. */
 export async function runFaker(options: FakerOptions): Promise<number> {
   const log = roleLog(options.name);
@@ -135,6 +136,7 @@ export async function runFaker(options: FakerOptions): Promise<number> {
   socket.close();
   return sent;
 }
+// #endregion
 
 if (isMain(import.meta.url)) {
   const options = parseFlags(fakerDefaults);

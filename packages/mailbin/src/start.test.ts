@@ -34,7 +34,7 @@ describe("pnpm --filter mailbin start", () => {
 
     // Same fakers, same posts, same ids: the bin finds them all in its store already.
     const second = await runRoleProcess("src/start.ts", args).exited;
-    expect(second.stdout).toContain(`[bin] ready: `);
+    expect(second.stdout).toContain("[bin] ready (pid ");
     expect(second.stdout).toContain(`; ${stored} posts in ${store}`);
     expect(second.stdout).toContain(
       `[stats] received 24: stored 0, duplicates ${stored}, rejected ${rejected}; ${stored} posts in the store`,

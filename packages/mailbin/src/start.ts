@@ -31,7 +31,7 @@ await startScenario(
             ...["--bind", `tcp://*:${mailPort}`, "--stats-bind", `tcp://*:${statsPort}`],
             ...["--store", values.store],
           ],
-          readyWhen: /ready:/, // the others start once both sockets are bound and the store is open
+          readyWhen: /ready \(pid/, // the others start once both sockets are bound and the store is open
         },
         ...fakers.map((name) => ({
           name,

@@ -52,6 +52,7 @@ export async function runStats(options: StatsOptions): Promise<BinStats | undefi
   const endpoints = await attach(socket, options, log);
   options.onReady?.(endpoints); // tests learn the real port here
 
+  // #region ask-loop
   let last: BinStats | undefined;
   for (;;) {
     let reply: Buffer[];
@@ -79,6 +80,7 @@ export async function runStats(options: StatsOptions): Promise<BinStats | undefi
     await sleep(options.everyMs);
     if (socket.closed) break;
   }
+  // #endregion
 
   socket.close();
   return last;
