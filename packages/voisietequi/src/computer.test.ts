@@ -129,6 +129,7 @@ describe("computer", () => {
     await server.publish(COMMAND_TOPIC);
     await server.publish(COMMAND_TOPIC, CONFIGURE, "first", server.answerAt, "{}");
     await server.publish(COMMAND_TOPIC, CONFIGURE, "1", "not an endpoint", "{}");
+    await server.publish(COMMAND_TOPIC, CONFIGURE, "1", server.answerAt, "{}", "extra");
     await server.publish(
       COMMAND_TOPIC,
       CONFIGURE,
@@ -141,8 +142,9 @@ describe("computer", () => {
     expect(warnings).toEqual([
       '[computer-1] W: unknown command "reboot"; ignoring it',
       "[computer-1] W: unknown command (none); ignoring it",
-      `[computer-1] W: bad configure command (id "first", answer to "${server.answerAt}"); ignoring it`,
-      '[computer-1] W: bad configure command (id "1", answer to "not an endpoint"); ignoring it',
+      '[computer-1] W: bad configure command: command id "first" is not a number; ignoring it',
+      '[computer-1] W: bad configure command: answer endpoint "not an endpoint" is not one; ignoring it',
+      "[computer-1] W: bad configure command: expected 5 frames (topic, name, id, answer endpoint, configuration), got 6; ignoring it",
     ]);
     await computer.stop();
     server.close();

@@ -42,22 +42,51 @@ export const computerDefaults = {
 };
 export type ComputerOptions = typeof computerDefaults & RoleControl;
 
-/** Reads a configure command's configuration; a string says what is wrong with it. */
-export function readConfiguration(body: Buffer | undefined): Configuration | string {
+const ENDPOINT = /^(tcp|ipc|inproc):\/\/\S+$/;
+
+/** A configure command: its configuration, or a string saying why it cannot be used. */
+interface ConfigureCommand {
+  id: string;
+  answerAt: string;
+  configuration: Configuration | string;
+}
+
+/** Reads a configure command; a string says why it cannot even be answered. */
+export function readConfigure(frames: Buffer[]): ConfigureCommand | string {
+  const [, , id, answerAt, body] = frames;
+  if (frames.length !== 5 || !id || !answerAt || !body) {
+    return `expected 5 frames (topic, name, id, answer endpoint, configuration), got ${frames.length}`;
+  }
+  if (!POSITIVE_NUMBER.test(`${id}`)) return `command id ${describeFrame(id)} is not a number`;
+  if (!ENDPOINT.test(`${answerAt}`)) return `answer endpoint ${describeFrame(answerAt)} is not one`;
+  return { id: `${id}`, answerAt: `${answerAt}`, configuration: readConfiguration(body) };
+}
+
+/** Reads the configuration JSON; a string says why this computer cannot use it. */
+export function readConfiguration(body: Buffer): Configuration | string {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body?.toString("utf8") ?? "");
+    parsed = JSON.parse(body.toString("utf8"));
   } catch {
-    return `configuration is not JSON: ${body ? describeFrame(body) : "no frame"}`;
+    return `configuration is not JSON: ${describeFrame(body)}`;
   }
   const { saver, power } = (parsed ?? {}) as Partial<Configuration>;
-  if (typeof saver !== "string" || !/^(tcp|ipc|inproc):\/\/\S+$/.test(saver)) {
+  if (typeof saver !== "string" || !ENDPOINT.test(saver)) {
     return `configuration has no saver endpoint: ${JSON.stringify(parsed)}`;
   }
-  if (!Number.isInteger(power) || power! < 1 || power! > 10) {
+  if (typeof power !== "number" || !Number.isInteger(power) || power < 1 || power > 10) {
     return `configuration power must be an integer from 1 to 10: ${JSON.stringify(parsed)}`;
   }
-  return { saver, power: power! };
+  return { saver, power };
+}
+
+/** Moves `socket`'s connection from `from` to `to` (nothing to do when they are the same). */
+function reconnect(socket: Push, from: string, to: string): string {
+  if (from === to) return from;
+  // Whatever is still queued for `from` goes with its connection.
+  if (from) socket.disconnect(from);
+  socket.connect(to); // a PUSH queues what we send until the connection is up
+  return to;
 }
 
 /** Waits `ms`; false (at once) when the role is stopped meanwhile. */
@@ -103,50 +132,37 @@ export async function runComputer(options: ComputerOptions): Promise<number> {
 
   // #region commands
   const answerCommands = async () => {
-    let lastCommand = ""; // the server repeats each command until the round closes: answer it once
+    let lastCommand = ""; // the server repeats a command until its round closes: answer it once
     let answerTo = "";
     let saver = "";
-    for await (const [, name, commandId, answerAt, body, ...extra] of commands) {
+    for await (const frames of commands) {
+      const name = frames[1];
       switch (name?.toString()) {
         case CONFIGURE: {
-          const id = commandId?.toString() ?? "";
-          const endpoint = answerAt?.toString() ?? "";
-          if (
-            !POSITIVE_NUMBER.test(id) ||
-            !/^(tcp|ipc|inproc):\/\/\S+$/.test(endpoint) ||
-            extra.length > 0
-          ) {
-            log.warn(
-              `bad ${CONFIGURE} command (id ${JSON.stringify(id)}, answer to ${JSON.stringify(endpoint)}); ignoring it`,
-            );
+          const command = readConfigure(frames);
+          if (typeof command === "string") {
+            log.warn(`bad ${CONFIGURE} command: ${command}; ignoring it`);
             break;
           }
-          if (id === lastCommand) break;
-          lastCommand = id;
-
-          const reachable = reachableEndpoint(endpoint, serverEndpoint);
-          if (reachable !== answerTo) {
-            if (answerTo) answers.disconnect(answerTo);
-            answers.connect(reachable); // PUSH queues the answer until this connection is up
-            answerTo = reachable;
-          }
-          const configuration = readConfiguration(body);
+          if (command.id === lastCommand) break;
+          lastCommand = command.id;
+          answerTo = reconnect(
+            answers,
+            answerTo,
+            reachableEndpoint(command.answerAt, serverEndpoint),
+          );
+          const { id, configuration } = command;
           if (typeof configuration === "string") {
             log.warn(`refusing command ${id}: ${configuration}`);
             await answers.send([options.name, id, `${ERROR_PREFIX}${configuration}`]);
             break;
           }
-          const saverEndpoint = reachableEndpoint(configuration.saver, serverEndpoint);
-          if (saverEndpoint !== saver) {
-            if (saver) results.disconnect(saver); // results still queued for the old saver are dropped
-            results.connect(saverEndpoint);
-            saver = saverEndpoint;
-          }
+          saver = reconnect(results, saver, reachableEndpoint(configuration.saver, serverEndpoint));
           current = { command: Number(id), configuration };
           markConfigured();
           await answers.send([options.name, id, OK]);
           log.info(
-            `configured by command ${id} (power ${configuration.power}, saver ${saverEndpoint}); answered "${OK}"`,
+            `configured by command ${id} (power ${configuration.power}, saver ${saver}); answered "${OK}"`,
           );
           break;
         }
@@ -187,7 +203,7 @@ export async function runComputer(options: ComputerOptions): Promise<number> {
   try {
     await Promise.all([answerCommands(), computeResults()]);
   } catch (error) {
-    if (!commands.closed && !answers.closed) throw error;
+    if (!options.signal?.aborted) throw error; // else: a send cut short by the stop
   }
   for (const socket of [commands, answers, results]) socket.close();
   log.info(`stopped after pushing ${pushed} results`);

@@ -63,6 +63,19 @@ describe("command server", () => {
     await server.stop();
   });
 
+  it("repeats an open round's command, so a computer that subscribed after it was sent gets it", async () => {
+    const log = watchLog();
+    // One long round: nobody is known, so it stays open for the whole (long) quiet period.
+    const { server } = startServer({ quietMs: 60_000, everyMs: 60_000 });
+    const [commandEndpoint] = await server.ready;
+    await log.waitFor(/\[server\] command 1: configure/); // sent to nobody: a PUB drops it
+    const computer = startComputer("joiner", commandEndpoint!);
+    await log.waitFor(/\[joiner\] configured by command 1 /); // only a repeat can have brought it
+    await log.waitFor(/\[server\] joiner answered "ok" to command 1/);
+    await computer.stop();
+    await server.stop();
+  });
+
   it("closes a round as soon as every known computer answered, and forgets one that stops answering", async () => {
     const { server, rounds } = startServer();
     const [commandEndpoint] = await server.ready;
