@@ -128,17 +128,14 @@ export async function runServer(options: ServerOptions): Promise<RoundReport[]> 
       return false;
     }
     const { computer, status } = answer;
-    if (!round || answer.command !== round.command) {
-      if (!known.has(computer))
-        log.info(
-          `late answer from ${computer} (command ${answer.command}); expecting it from now on`,
-        );
-      known.add(computer);
-      return false;
+    const late = !round || answer.command !== round.command; // its round is over: count it next time
+    if (!known.has(computer)) {
+      log.info(
+        `discovered ${computer}${late ? ` (late answer to command ${answer.command})` : ""}`,
+      );
     }
-    if (round.answered.includes(computer) || round.refused.includes(computer)) return false;
-    if (!known.has(computer)) log.info(`discovered ${computer}`);
     known.add(computer);
+    if (late || round.answered.includes(computer) || round.refused.includes(computer)) return false;
     switch (status) {
       case OK:
         round.answered.push(computer);

@@ -23,19 +23,20 @@ const saver = (stopAfter: number, name = "saver"): RoleProcess => ({
     name,
     ...store,
   ],
-  finishes: stopAfter > 0,
+  finishes: true,
 });
-const server = (rounds: number): RoleProcess => ({
+// The server runs until the launcher stops it; each scenario ends when its saver has stored
+// the results it waits for, which does not depend on how fast the processes start.
+const server: RoleProcess = {
   name: "server",
   script: "src/server.ts",
   // The computers learn the answer and saver ports from the command; `*` means "my host".
   args: [
     ...["--bind", `tcp://*:${commandPort}`, "--answers", `tcp://*:${answerPort}`],
-    ...["--saver", `tcp://*:${saverPort}`, "--rounds", String(rounds)],
+    ...["--saver", `tcp://*:${saverPort}`],
     ...["--every-ms", "1000", "--quiet-ms", "500", "--repeat-ms", "100"], // the Guide would wait longer
   ],
-  finishes: true,
-});
+};
 const computer = (n: number, results: number): RoleProcess => ({
   name: `computer-${n}`,
   script: "src/computer.ts",
@@ -49,27 +50,27 @@ const computer = (n: number, results: number): RoleProcess => ({
 await startScenario({
   basic: {
     title: "Three computers and a saver, configured by a command server",
-    roles: [saver(15), computer(1, 5), computer(2, 5), computer(3, 5), server(3)],
+    roles: [saver(24), computer(1, 8), computer(2, 8), computer(3, 8), server],
   },
   "late-computer": {
-    title: "A computer that starts after the first command is configured by the next one",
+    title: "A computer that starts after the first command is configured by a later one",
     roles: [
-      saver(0),
+      saver(9),
       computer(1, 3),
       computer(2, 3),
-      { ...server(4), readyWhen: /round 1 closed/ }, // computer-3 starts once round 1 is over
+      { ...server, readyWhen: /round 1 closed/ }, // computer-3 starts once round 1 is over
       computer(3, 3),
     ],
   },
   "saver-restart": {
     title: "The saver stops after 6 results and starts again: what was computed meanwhile arrives",
     roles: [
-      server(5),
+      server,
       computer(1, 0),
       computer(2, 0),
       computer(3, 0),
       { ...saver(6), readyWhen: /stopped after storing/ }, // the next role starts once it is gone
-      saver(0, "saver-again"),
+      saver(9, "saver-again"),
     ],
   },
 });
