@@ -22,9 +22,10 @@ export function waitForPeers(
 ): Promise<boolean> {
   return new Promise((resolve) => {
     if (count <= 0) return resolve(true);
+    const events = socket.events; // read it now: a closed socket has none
     let peers = 0;
     const finish = (ready: boolean) => {
-      socket.events.off("handshake", counted);
+      events.off("handshake", counted);
       signal?.removeEventListener("abort", aborted);
       resolve(ready);
     };
@@ -34,7 +35,7 @@ export function waitForPeers(
       if (peers >= count) finish(true);
     };
     const aborted = () => finish(false);
-    socket.events.on("handshake", counted);
+    events.on("handshake", counted);
     if (signal?.aborted) finish(false);
     else signal?.addEventListener("abort", aborted, { once: true });
   });

@@ -55,7 +55,8 @@ export async function runVentilator(options: VentilatorOptions): Promise<Task[]>
   // PUSH deals messages round robin over the workers connected *now*. Send at once, and the
   // first worker to connect gets the whole batch before the others are even there (the "early
   // connector"). The Guide asks you to press Enter once the workers are up; we count handshakes.
-  log.info(`waiting for ${options.waitWorkers} workers to connect`);
+  const workersWanted = `${options.waitWorkers} worker${options.waitWorkers === 1 ? "" : "s"}`;
+  log.info(`waiting for ${workersWanted} to connect`);
   if (!(await workersReady)) return []; // stopped while waiting
   // #endregion
 
