@@ -78,7 +78,6 @@ export async function runSink(options: SinkOptions): Promise<SinkReport> {
   options.onReady?.(endpoints); // tests learn the real ports here
   log.info(`waiting for the start of a batch of ${options.tasks} tasks`);
 
-  // #region collect
   const batch: Result[] = [];
   const numbersSeen = new Set<number>();
   let startedAt: number | undefined;
@@ -87,7 +86,6 @@ export async function runSink(options: SinkOptions): Promise<SinkReport> {
     switch (message.kind) {
       case "start":
         if (startedAt === undefined) log.info("the batch has started: clock running");
-        else log.warn("another start of batch while one is running: ignored");
         startedAt ??= performance.now();
         break;
       case "bad":
@@ -108,7 +106,6 @@ export async function runSink(options: SinkOptions): Promise<SinkReport> {
     }
     if (batch.length === options.tasks) break;
   }
-  // #endregion
 
   const elapsedMs = startedAt === undefined ? 0 : Math.round(performance.now() - startedAt);
   if (batch.length < options.tasks) {
@@ -118,13 +115,11 @@ export async function runSink(options: SinkOptions): Promise<SinkReport> {
   log.info(`Total elapsed time: ${elapsedMs} msec`);
   for (const line of summary(batch, elapsedMs)) log.info(line);
 
-  // #region kill
   // The batch is done: tell every worker to stop. PUB reaches every subscriber connected now.
   await control.send(KILL);
   log.info(`sent "${KILL}" to the workers`);
   results.close();
   control.close(); // KILL still goes out: see KILL_LINGER_MS
-  // #endregion
   return { results: batch, elapsedMs };
 }
 

@@ -73,7 +73,6 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
   const done: Task[] = [];
   const report = () => ({ tasks: done, killed: killSwitch.signal.aborted });
 
-  // #region kill-line-first
   // Connect the kill line first, and take no work until it is up: a worker that cannot hear
   // KILL would wait for tasks for ever. (PUB/SUB drops what a subscriber is not there to hear.)
   control.subscribe(); // everything, as the Guide's taskwork2 does; we act only on "KILL"
@@ -81,12 +80,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
   await attach(control, { bind: [], connect: options.kill }, socketLog(log, "kill line"));
   if (!(await killLineUp)) return report(); // stopped before the sink came up
   log.info("listening for KILL");
-  // #endregion
   await attach(results, { bind: [], connect: options.sink }, socketLog(log, "results"));
   await attach(tasks, { bind: [], connect: options.ventilator }, socketLog(log, "tasks"));
   options.onReady?.([...options.ventilator, ...options.sink, ...options.kill]);
 
-  // #region two-loops
   // The Guide polls both sockets in one loop (zmq_poll). In Node each socket gets its own
   // loop: this one waits for KILL while the one below works.
   const killWatch = watchForKill(control, log, () => killSwitch.abort());
@@ -108,7 +105,6 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
     done.push(task);
   }
   await killWatch;
-  // #endregion
 
   log.info(`${killSwitch.signal.aborted ? "KILL received" : "stopped"} after ${done.length} tasks`);
   return report();
