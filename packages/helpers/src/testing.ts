@@ -4,6 +4,7 @@
 //   const [endpoint] = await server.ready;
 //   ...
 //   await server.stop();
+import { vi } from "vitest";
 import { spawnTypeScript } from "./launcher.ts";
 import type { RoleControl } from "./lifecycle.ts";
 
@@ -100,5 +101,70 @@ export function runRoleProcess(
       }),
     signal: (name) => child.kill(name),
     exited,
+  };
+}
+
+export interface LogLine {
+  line: string;
+  match: RegExpMatchArray;
+  /** Position in `lines`: pass `index + 1` as `since` to wait for a later line. */
+  index: number;
+}
+
+export interface LogWatch {
+  /** Every console.log line since the watch began. */
+  readonly lines: string[];
+  text(): string;
+  /**
+   * The first line at or after line `since` that matches, as soon as it is logged. With
+   * `timeoutMs`, a line that never comes fails with a message naming the pattern (for
+   * exercise tests, where a student's loop may never log it); tests never time with it.
+   */
+  waitFor(pattern: RegExp, options?: { since?: number; timeoutMs?: number }): Promise<LogLine>;
+  /** Puts console.log back (vi.restoreAllMocks() does too). */
+  stop(): void;
+}
+
+/**
+ * Roles running in process log with console.log; this records those lines (still printing
+ * them, so a failing test shows them) and lets a test wait for one instead of sleeping.
+ */
+export function watchLog(): LogWatch {
+  const lines: string[] = [];
+  const waiting: { pattern: RegExp; since: number; found: (index: number) => void }[] = [];
+  const print = console.log.bind(console);
+  const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+    print(...args);
+    lines.push(args.map(String).join(" "));
+    const index = lines.length - 1;
+    for (const waiter of [...waiting]) {
+      if (index >= waiter.since && waiter.pattern.test(lines[index]!)) {
+        waiting.splice(waiting.indexOf(waiter), 1);
+        waiter.found(index);
+      }
+    }
+  });
+  return {
+    lines,
+    text: () => lines.join("\n"),
+    waitFor: (pattern, { since = 0, timeoutMs } = {}) =>
+      new Promise((resolve, reject) => {
+        const found = (index: number) => {
+          clearTimeout(timer);
+          resolve({ line: lines[index]!, match: lines[index]!.match(pattern)!, index });
+        };
+        const waiter = { pattern, since, found };
+        const timer =
+          timeoutMs === undefined
+            ? undefined
+            : setTimeout(() => {
+                waiting.splice(waiting.indexOf(waiter), 1);
+                reject(new Error(`no log line matched ${pattern} within ${timeoutMs} ms`));
+              }, timeoutMs);
+        const index = lines.findIndex((line, at) => at >= since && pattern.test(line));
+        if (index >= 0) found(index);
+        else waiting.push(waiter);
+      }),
+    stop: () => spy.mockRestore(),
   };
 }

@@ -2,13 +2,18 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openJsonLinesStore } from "@zmq-patterns/helpers";
-import { EPHEMERAL, runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
+import {
+  EPHEMERAL,
+  type LogWatch,
+  runRoleProcess,
+  startRole,
+  watchLog,
+} from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Push, Request } from "zeromq";
 import { binDefaults, runBin } from "./bin.ts";
 import { fakePost, seededRandom } from "./faker.ts";
 import { MAX_COMMAND_BYTES, MAX_MESSAGE_BYTES, MAX_POST_BYTES, type Post } from "./protocol.ts";
-import { type LogWatch, watchLog } from "./watch-log.ts";
 
 const random = seededRandom("bin tests");
 /** A valid post with the given id, as JSON; `changes` replace fields (undefined removes one). */

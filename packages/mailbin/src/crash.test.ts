@@ -2,12 +2,17 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openJsonLinesStore } from "@zmq-patterns/helpers";
-import { EPHEMERAL, runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
+import {
+  EPHEMERAL,
+  type LogWatch,
+  runRoleProcess,
+  startRole,
+  watchLog,
+} from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkPost } from "./bin.ts";
 import { fakerDefaults, runFaker } from "./faker.ts";
 import type { Post } from "./protocol.ts";
-import { type LogWatch, watchLog } from "./watch-log.ts";
 
 const readStore = async (path: string): Promise<Post[]> => {
   const store = await openJsonLinesStore<Post>(path);

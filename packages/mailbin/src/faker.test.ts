@@ -2,13 +2,18 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openJsonLinesStore } from "@zmq-patterns/helpers";
-import { EPHEMERAL, runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
+import {
+  EPHEMERAL,
+  type LogWatch,
+  runRoleProcess,
+  startRole,
+  watchLog,
+} from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Pull } from "zeromq";
 import { binDefaults, checkPost, runBin } from "./bin.ts";
 import { fakePost, fakerDefaults, runFaker, seededRandom } from "./faker.ts";
 import type { Post } from "./protocol.ts";
-import { type LogWatch, watchLog } from "./watch-log.ts";
 
 const quickFaker = { ...fakerDefaults, intervalMs: 0, invalidFraction: 0 };
 

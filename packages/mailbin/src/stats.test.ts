@@ -1,13 +1,18 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EPHEMERAL, runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
+import {
+  EPHEMERAL,
+  type LogWatch,
+  runRoleProcess,
+  startRole,
+  watchLog,
+} from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Reply } from "zeromq";
 import { binDefaults, runBin } from "./bin.ts";
 import { fakerDefaults, runFaker } from "./faker.ts";
 import { runStats, statsDefaults } from "./stats.ts";
-import { type LogWatch, watchLog } from "./watch-log.ts";
 
 async function startBin() {
   const store = join(await mkdtemp(join(tmpdir(), "mailbin-")), "mailbin.jsonl");

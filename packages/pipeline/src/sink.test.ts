@@ -1,10 +1,9 @@
-import { EPHEMERAL, runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, runRoleProcess, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Push, Subscriber } from "zeromq";
 import { MAX_MESSAGE_BYTES } from "./protocol.ts";
 import { runSink, sinkDefaults } from "./sink.ts";
 import { waitForPeers } from "./sockets.ts";
-import { watchLog } from "./test-support.ts";
 
 const quickSink = { ...sinkDefaults, bind: [EPHEMERAL], connect: [], kill: [EPHEMERAL] };
 

@@ -1,34 +1,6 @@
-// For the tests only: stand-ins for the roles' peers, and waiting for a role's log lines.
+// For the tests only: stand-ins for the roles' peers.
 import { EPHEMERAL } from "@zmq-patterns/helpers/testing";
-import { vi } from "vitest";
 import { Pull, Push, XPublisher } from "zeromq";
-
-/** Every console.log line from now on, and a way to wait for one (instead of a sleep). */
-export function watchLog() {
-  const lines: string[] = [];
-  const waiters: { pattern: RegExp; found: (line: string) => void }[] = [];
-  const original = console.log;
-  vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
-    const line = args.join(" ");
-    lines.push(line);
-    original(line);
-    for (const waiter of [...waiters]) {
-      if (!waiter.pattern.test(line)) continue;
-      waiters.splice(waiters.indexOf(waiter), 1);
-      waiter.found(line);
-    }
-  });
-  return {
-    lines,
-    text: () => lines.join("\n"),
-    waitFor: (pattern: RegExp): Promise<string> =>
-      new Promise((found) => {
-        const earlier = lines.find((line) => pattern.test(line));
-        if (earlier !== undefined) found(earlier);
-        else waiters.push({ pattern, found });
-      }),
-  };
-}
 
 /** A PULL socket bound on a free port: a stand-in sink or worker. */
 export async function boundPull(): Promise<Pull> {

@@ -1,8 +1,8 @@
-import { EPHEMERAL, runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, runRoleProcess, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Pull } from "zeromq";
 import { formatTask } from "./protocol.ts";
-import { boundPull, collect, watchLog } from "./test-support.ts";
+import { boundPull, collect } from "./test-support.ts";
 import { runVentilator, ventilatorDefaults } from "./ventilator.ts";
 
 const quickVentilator = { ...ventilatorDefaults, bind: [EPHEMERAL], connect: [], tasks: 20 };

@@ -1,7 +1,7 @@
-import { runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
+import { runRoleProcess, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { XPublisher } from "zeromq";
-import { collect, fakeVentilatorAndSink, watchLog } from "./test-support.ts";
+import { collect, fakeVentilatorAndSink } from "./test-support.ts";
 import { runWorker, workerDefaults } from "./worker.ts";
 
 /** Resolves once a SUB has subscribed to the XPUB: from then on it hears what is published. */

@@ -1,9 +1,8 @@
-import { EPHEMERAL, runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, runRoleProcess, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Pull, XPublisher } from "zeromq";
 import { computerDefaults, runComputer } from "./computer.ts";
 import { COMMAND_TOPIC, CONFIGURE, reachableEndpoint } from "./protocol.ts";
-import { watchLog } from "./test-support.ts";
 
 /** A stand-in for the command server: an XPUB (it sees subscriptions) and the answers PULL. */
 async function fakeServer() {

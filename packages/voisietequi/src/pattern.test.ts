@@ -2,12 +2,11 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { guidePorts, openJsonLinesStore } from "@zmq-patterns/helpers";
-import { EPHEMERAL, runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, runRoleProcess, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { computerDefaults, runComputer } from "./computer.ts";
 import { runSaver, type StoredResult, saverDefaults } from "./saver.ts";
 import { runServer, serverDefaults } from "./server.ts";
-import { watchLog } from "./test-support.ts";
 
 // The whole pattern in one test process: server, computers and saver talking over real TCP.
 const quickServer = { ...serverDefaults, everyMs: 300, quietMs: 300, repeatMs: 50 };
@@ -96,7 +95,9 @@ describe("server, computers and saver together", () => {
     for (const name of names) {
       let { index } = await log.waitFor(new RegExp(`^\\[${name}\\] W: saver at .* is gone`));
       for (let count = 0; count < 5; count++) {
-        const next = await log.waitFor(new RegExp(`^\\[${name}\\] result #(\\d+)`), index + 1);
+        const next = await log.waitFor(new RegExp(`^\\[${name}\\] result #(\\d+)`), {
+          since: index + 1,
+        });
         queuedWhileDown.push(`${name}#${next.match[1]}`);
         index = next.index;
       }

@@ -2,12 +2,11 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openJsonLinesStore } from "@zmq-patterns/helpers";
-import { EPHEMERAL, runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, runRoleProcess, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Push } from "zeromq";
 import { MAX_MESSAGE_BYTES, MAX_PAYLOAD_BYTES } from "./protocol.ts";
 import { runSaver, type StoredResult, saverDefaults } from "./saver.ts";
-import { watchLog } from "./test-support.ts";
 
 const freshStore = async () => join(await mkdtemp(join(tmpdir(), "voisietequi-")), "results.jsonl");
 

@@ -1,10 +1,10 @@
-import { EPHEMERAL, runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, runRoleProcess, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Push } from "zeromq";
 import { computerDefaults, runComputer } from "./computer.ts";
 import { MAX_MESSAGE_BYTES } from "./protocol.ts";
 import { type RoundReport, runServer, serverDefaults } from "./server.ts";
-import { events, watchLog } from "./test-support.ts";
+import { events } from "./test-support.ts";
 
 // Fast rounds; nothing listens at the saver's address: these tests are about commands.
 const quickServer = {

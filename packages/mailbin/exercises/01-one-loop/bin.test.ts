@@ -2,12 +2,11 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exerciseModule, exerciseSubject, openJsonLinesStore } from "@zmq-patterns/helpers";
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, type LogWatch, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Push, Request } from "zeromq";
 import { fakePost, seededRandom } from "../../src/faker.ts";
 import type { Post } from "../../src/protocol.ts";
-import { type LogWatch, watchLog } from "../../src/watch-log.ts";
 
 const { runPolledBin }: typeof import("./solution/bin.ts") = await import(
   exerciseModule(import.meta.url, "bin.ts")

@@ -1,8 +1,7 @@
 import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Publisher, Push } from "zeromq";
-import { watchLog } from "../../src/test-support.ts";
 import { runVentilator, ventilatorDefaults } from "../../src/ventilator.ts";
 import { runWorker, workerDefaults } from "../../src/worker.ts";
 

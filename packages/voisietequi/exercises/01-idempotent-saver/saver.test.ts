@@ -2,11 +2,10 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exerciseModule, exerciseSubject, openJsonLinesStore } from "@zmq-patterns/helpers";
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Push } from "zeromq";
 import type { StoredResult } from "../../src/saver.ts";
-import { watchLog } from "../../src/test-support.ts";
 
 const { runIdempotentSaver }: typeof import("./solution/saver.ts") = await import(
   exerciseModule(import.meta.url, "saver.ts")
