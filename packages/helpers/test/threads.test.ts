@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Pair } from "zeromq";
+import { runRoleProcess } from "../src/testing.ts";
 import { startWorkerThread } from "../src/threads.ts";
 
 const echoThread = new URL("./fixtures/echo-thread.ts", import.meta.url);
@@ -48,5 +49,13 @@ describe("startWorkerThread", () => {
   it("rejects `exited` with the error the thread threw", async () => {
     const thread = startWorkerThread(echoThread, { endpoint: "inproc://unused", fail: true });
     await expect(thread.exited).rejects.toThrow("echo-thread failed on purpose");
+  });
+
+  it("prints a thread's lines in the order things happened, not later through the main thread", async () => {
+    const fixture = new URL("./fixtures/ordered-lines.ts", import.meta.url).pathname;
+    const result = await runRoleProcess(fixture).exited;
+    const expected = [1, 2, 3, 4, 5].flatMap((round) => [`thread ${round}`, `main ${round}`]);
+    expect(result.stdout.trim().split("\n")).toEqual(expected);
+    expect(result.code).toBe(0);
   });
 });

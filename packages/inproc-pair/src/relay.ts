@@ -1,6 +1,5 @@
-// The relay's main thread, step 3: binds a PAIR on inproc://step3, starts step 2 in a worker
-// thread (step 2 starts step 1), waits for the READY that comes down the chain, and prints
-// "Test successful!", as the Guide's mtrelay does. Talks to: step2.ts, in this same process.
+// Relay step 3, the main thread (the Guide's mtrelay): starts step 2 in a worker thread, waits
+// for the READY that comes down the chain, prints "Test successful!". Talks to: step2.ts.
 // Run: pnpm --filter inproc-pair relay [--rounds 1] [--step1-delay-ms 0]
 import {
   isMain,

@@ -1,6 +1,6 @@
-// A PAIR takes one peer: step 2's PAIR pairs with the first step 1 that connects; a second
-// step 1 connects without an error, but the PAIR refuses it and nothing it sends ever arrives.
-// Talks to: itself (three PAIR sockets in one thread, over inproc). Run: pnpm --filter inproc-pair second-peer
+// A PAIR takes one peer: a second step 1 connects to step 2 without an error, but is refused.
+// Talks to: itself: step 2 and two step 1s, three PAIR sockets in one thread on inproc://step2.
+// Run: pnpm --filter inproc-pair second-peer
 import {
   describeFrame,
   isMain,

@@ -1,6 +1,6 @@
 // Relay step 1: a PAIR socket that connects to step 2, signals READY, and ends.
 // Talks to: step2.ts (PAIR, binds inproc://step2), in another thread of this same process.
-// Run: step2.ts starts it in a worker thread (inproc:// never leaves the process): pnpm --filter inproc-pair relay
+// Run: started by step2.ts in a worker thread (inproc never leaves the process): see relay.ts
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   closeOnAbort,

@@ -1,7 +1,6 @@
-// Relay step 2: binds a PAIR on inproc://step2, starts step 1 in a thread, waits for its READY,
-// then connects a second PAIR to step 3 and passes the signal on.
-// Talks to: step1.ts (connects to us) and relay.ts (step 3, binds inproc://step3), each in its own thread.
-// Run: relay.ts starts it in a worker thread (inproc:// never leaves the process): pnpm --filter inproc-pair relay
+// Relay step 2: binds inproc://step2, starts step 1 in a thread, passes its READY on to step 3.
+// Talks to: step1.ts (connects to us) and relay.ts (step 3, binds inproc://step3), other threads.
+// Run: started by relay.ts in a worker thread (inproc never leaves the process): see relay.ts
 import {
   closeOnAbort,
   isWorkerThreadEntry,
