@@ -10,3 +10,4 @@ export { attach, closeOnAbort, isMain, STOP_GRACE_MS, stopOnSignals } from "./li
 export type { Logger } from "./log.ts";
 export { roleLog } from "./log.ts";
 export { type JsonLinesStore, openJsonLinesStore } from "./store.ts";
+export * from "./threads.ts";

@@ -1,0 +1,30 @@
+// Exercise 01, reference solution: one step of the longer relay, run in a worker thread.
+import { isWorkerThreadEntry, roleLog, threadData } from "@zmq-patterns/helpers";
+import { Pair } from "zeromq";
+import { type StepKnobs, stepEndpoint } from "../step.ts";
+
+/** Waits for the route from the step before (step 1 starts it), adds itself, passes it on. */
+export async function runStep(knobs: StepKnobs): Promise<void> {
+  const log = roleLog(`step${knobs.step}`);
+  let route: string[] = [];
+  if (knobs.step > 1) {
+    const fromBefore = new Pair({ linger: 0 });
+    await fromBefore.bind(stepEndpoint(knobs.name, knobs.step));
+    const frames = await fromBefore.receive();
+    route = frames.map(String);
+    await fromBefore.unbind(stepEndpoint(knobs.name, knobs.step)); // free the name at once
+    fromBefore.close();
+  }
+  route.push(`step${knobs.step}`);
+
+  // inproc lets us connect before the next step has bound: the message waits in the pipe.
+  const toNext = new Pair({ linger: 0 });
+  toNext.connect(stepEndpoint(knobs.name, knobs.step + 1));
+  await toNext.send(route);
+  log.info(`passed on ${route.join(" > ")}`);
+  toNext.close();
+}
+
+if (isWorkerThreadEntry(import.meta.url)) {
+  await runStep(threadData<StepKnobs>());
+}
