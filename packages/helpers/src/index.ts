@@ -9,5 +9,6 @@ export type { Endpoints, RoleControl } from "./lifecycle.ts";
 export { attach, closeOnAbort, isMain, STOP_GRACE_MS, stopOnSignals } from "./lifecycle.ts";
 export type { Logger } from "./log.ts";
 export { roleLog } from "./log.ts";
+export { messagesOf } from "./receive.ts";
 export { type JsonLinesStore, openJsonLinesStore } from "./store.ts";
 export * from "./threads.ts";
