@@ -60,7 +60,9 @@ export async function runLbBroker(options: LbBrokerOptions): Promise<LbBrokerCou
   // or brings a reply; the frontend loop takes one for each request. A busy worker is in no list.
   const idle: Buffer[] = [];
   let wakeFrontend = () => {};
+  const isIdle = (worker: Buffer) => idle.some((known) => known.equals(worker));
   const markIdle = (worker: Buffer) => {
+    if (isIdle(worker)) return; // already waiting for work: never queue a worker twice
     idle.push(worker);
     wakeFrontend();
   };
@@ -122,7 +124,7 @@ export async function runLbBroker(options: LbBrokerOptions): Promise<LbBrokerCou
         continue;
       }
       if (more.length === 0 && first.toString() === READY) {
-        if (idle.some((known) => known.equals(worker!))) {
+        if (isIdle(worker!)) {
           drop(`READY from ${from}, which is already idle`);
           continue;
         }

@@ -32,11 +32,8 @@ export type LbWorkerOptions = typeof lbworkerDefaults & RoleControl;
 /** Works until stopped; returns how many requests it answered. */
 export async function runLbWorker(options: LbWorkerOptions): Promise<number> {
   const log = roleLog(options.name);
-  const socket = new Request({
-    linger: 0,
-    routingId: options.routingId || null,
-    maxMessageSize: MAX_MESSAGE_BYTES,
-  });
+  const socket = new Request({ linger: 0, maxMessageSize: MAX_MESSAGE_BYTES });
+  if (options.routingId) socket.routingId = options.routingId; // before connecting, or it is ignored
   socket.events.on("handshake", ({ address }) => log.info(`connected to ${address}`));
   closeOnAbort(options.signal, socket);
   const endpoints = await attach(socket, options, log);

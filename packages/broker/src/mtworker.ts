@@ -3,7 +3,7 @@
 // Run: not by itself; `pnpm --filter broker mtserver` starts these threads.
 import { setTimeout as sleep } from "node:timers/promises";
 import { isMainThread, type MessagePort, parentPort, workerData } from "node:worker_threads";
-import { describeFrame, roleLog } from "@zmq-patterns/helpers";
+import { describeFrame, messagesOf, roleLog } from "@zmq-patterns/helpers";
 import { Reply } from "zeromq";
 import { STOP_THREAD, type ThreadReport } from "./protocol.ts";
 
@@ -30,7 +30,8 @@ export async function runMtWorker(data: MtWorkerData, port: MessagePort): Promis
   report({ type: "ready" });
 
   let served = 0;
-  for await (const request of socket) {
+  const dropped = () => log.warn("the REP socket dropped a request without an empty delimiter");
+  for await (const request of messagesOf(socket, dropped)) {
     if (request.length !== 1) {
       log.warn(`bad request: expected 1 frame, got ${request.length}`);
       await socket.send(`error: expected 1 frame, got ${request.length}`);

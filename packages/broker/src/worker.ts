@@ -7,6 +7,7 @@ import {
   closeOnAbort,
   describeFrame,
   isMain,
+  messagesOf,
   parseFlags,
   type RoleControl,
   roleLog,
@@ -42,8 +43,10 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
 
   let served = 0;
   // The REP socket strips the envelope (client id, delimiter) the broker passed along and
-  // puts it back on the reply: this code never learns who asked.
-  for await (const request of socket) {
+  // puts it back on the reply: this code never learns who asked. A request with no envelope is
+  // dropped by the REP socket itself; messagesOf keeps the loop going when that happens.
+  const dropped = () => log.warn("the REP socket dropped a request without an empty delimiter");
+  for await (const request of messagesOf(socket, dropped)) {
     if (!options.echo && request.length !== 1) {
       log.warn(`bad request: expected 1 frame, got ${request.length}`);
       await socket.send(`error: expected 1 frame, got ${request.length}`);
