@@ -21,8 +21,11 @@ export async function runMtWorker(data: MtWorkerData, port: MessagePort): Promis
   const socket = new Reply({ linger: 0 });
   // Stopped by a message, never terminated: closing the socket ends the loop below, and the
   // thread returns by itself. (Terminating a thread with a receive pending aborts the process.)
+  const stopping = new AbortController();
   const onMessage = (message: unknown) => {
-    if (message === STOP_THREAD) socket.close();
+    if (message !== STOP_THREAD) return;
+    stopping.abort(); // ends the work in progress too
+    socket.close();
   };
   port.on("message", onMessage);
   socket.connect(data.endpoint); // works across threads: every thread shares zeromq's global context
@@ -39,8 +42,12 @@ export async function runMtWorker(data: MtWorkerData, port: MessagePort): Promis
     }
     served += 1;
     log.info(`received ${describeFrame(request[0]!)} (${served})`);
-    await sleep(data.workMs); // "do some work": only this thread waits
-    if (socket.closed) break;
+    try {
+      await sleep(data.workMs, undefined, { signal: stopping.signal }); // "work": this thread only
+    } catch (error) {
+      if (!stopping.signal.aborted) throw error;
+    }
+    if (socket.closed) break; // stopped while working: this reply is never sent
     await socket.send(data.reply);
   }
 

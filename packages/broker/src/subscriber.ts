@@ -46,8 +46,9 @@ export async function runSubscriber(options: SubscriberOptions): Promise<string[
   socket.close();
 
   const temperatures = updates.map((update) => Number(update.split(" ")[1]));
-  const average = temperatures.reduce((sum, t) => sum + t, 0) / Math.max(1, temperatures.length);
-  log.info(`average temperature for ${options.filter.trim()} was ${average.toFixed(1)}F`);
+  const average = temperatures.reduce((sum, t) => sum + t, 0) / temperatures.length;
+  const summary = updates.length > 0 ? `, average temperature ${average.toFixed(1)}F` : "";
+  log.info(`${updates.length} updates for ${options.filter.trim()}${summary}`);
   return updates;
 }
 
