@@ -1,10 +1,15 @@
-import { startRole, EPHEMERAL } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
 import { Dealer } from "zeromq";
-import { runProxyBroker, proxyDefaults } from "./src/proxy.ts";
+import { proxyDefaults, runProxyBroker } from "./src/proxy.ts";
 import { runWorker, workerDefaults } from "./src/worker.ts";
+
 const first = process.argv[2] === "twice";
 for (let round = 0; round < (first ? 2 : 1); round++) {
-  const proxy = startRole(runProxyBroker, { ...proxyDefaults, frontend: [EPHEMERAL], backend: [EPHEMERAL] });
+  const proxy = startRole(runProxyBroker, {
+    ...proxyDefaults,
+    frontend: [EPHEMERAL],
+    backend: [EPHEMERAL],
+  });
   const [frontend, backend] = await proxy.ready;
   const worker = startRole(runWorker, { ...workerDefaults, connect: [backend!], workMs: 0 });
   const dealer = new Dealer({ linger: 0 });

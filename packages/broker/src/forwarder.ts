@@ -62,6 +62,7 @@ export async function runForwarder(options: ForwarderOptions): Promise<Forwarder
   // Updates flow down: publisher -> XSUB -> XPUB -> each subscriber whose prefix matches.
   async function forwardUpdates(): Promise<void> {
     for await (const update of upstream) {
+      if (downstream.closed) break; // stopped between the receive and here
       await downstream.send(update); // an XPUB never waits: slow subscribers lose updates
       counts.updates += 1;
     }
@@ -81,6 +82,7 @@ export async function runForwarder(options: ForwarderOptions): Promise<Forwarder
       const [frame] = message as [Buffer];
       const action = frame[0] === 1 ? "subscribe" : "unsubscribe";
       log.info(`${action} ${describeFrame(frame.subarray(1))}: passing it upstream`);
+      if (upstream.closed) break;
       await upstream.send(frame);
       counts.subscriptions += 1;
     }

@@ -37,6 +37,7 @@ export async function runMtWorker(data: MtWorkerData, port: MessagePort): Promis
   for await (const request of messagesOf(socket, dropped)) {
     if (request.length !== 1) {
       log.warn(`bad request: expected 1 frame, got ${request.length}`);
+      if (socket.closed) break;
       await socket.send(`error: expected 1 frame, got ${request.length}`);
       continue;
     }

@@ -49,6 +49,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   for await (const request of messagesOf(socket, dropped)) {
     if (!options.echo && request.length !== 1) {
       log.warn(`bad request: expected 1 frame, got ${request.length}`);
+      if (socket.closed) break;
       await socket.send(`error: expected 1 frame, got ${request.length}`);
       continue;
     }
