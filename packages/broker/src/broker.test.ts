@@ -1,9 +1,8 @@
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dealer, Request } from "zeromq";
 import { brokerDefaults, runBroker } from "./broker.ts";
 import { clientDefaults, runClient } from "./client.ts";
-import { watchLog } from "./log-watch.ts";
 import { MAX_MESSAGE_BYTES } from "./protocol.ts";
 import { runWorker, workerDefaults } from "./worker.ts";
 
@@ -93,9 +92,9 @@ describe("request-reply broker", () => {
         const dealer = new Dealer({ linger: 0 });
         dealer.connect(frontend!);
 
-        const dropped = log.next(/\[broker\] W: request from 0x[0-9a-f]+: /);
+        const dropped = log.waitFor(/\[broker\] W: request from 0x[0-9a-f]+: /);
         await dealer.send(frames);
-        expect(await dropped).toMatch(warning);
+        expect((await dropped).line).toMatch(warning);
         // The same DEALER speaking the REQ envelope correctly is served as usual.
         await dealer.send(["", "Hello"]);
         expect((await dealer.receive()).map(String)).toEqual(["", "World"]);
@@ -119,9 +118,9 @@ describe("request-reply broker", () => {
         // A hand-made worker: a DEALER that misbehaves once, then serves properly.
         const worker = new Dealer({ linger: 0 });
         worker.connect(backend!);
-        const dropped = log.next(/\[broker\] W: /);
+        const dropped = log.waitFor(/\[broker\] W: /);
         await worker.send(frames);
-        expect(await dropped).toMatch(warning);
+        expect((await dropped).line).toMatch(warning);
 
         const client = plainClient(frontend!);
         const reply = ask(client, "Hello");

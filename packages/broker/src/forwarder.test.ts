@@ -1,8 +1,7 @@
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Subscriber, XPublisher, XSubscriber } from "zeromq";
 import { forwarderDefaults, runForwarder } from "./forwarder.ts";
-import { watchLog } from "./log-watch.ts";
 import { publisherDefaults, runPublisher } from "./publisher.ts";
 import { runSubscriber, subscriberDefaults } from "./subscriber.ts";
 
@@ -67,9 +66,11 @@ describe("pub-sub forwarder", () => {
     const rogue = new XSubscriber({ linger: 0 }); // an XSUB may send anything upstream
     rogue.connect(subscribersEndpoint!);
 
-    const dropped = log.next(/\[forwarder\] W: not a subscription from a subscriber: first byte/);
+    const dropped = log.waitFor(
+      /\[forwarder\] W: not a subscription from a subscriber: first byte/,
+    );
     await rogue.send("garbage");
-    expect(await dropped).toMatch(/"garbage"; dropped/);
+    expect((await dropped).line).toMatch(/"garbage"; dropped/);
     await rogue.send(subscribe("10001 "));
     expect(String(await publisher.receive())).toBe(subscribe("10001 ")); // still forwarding
 

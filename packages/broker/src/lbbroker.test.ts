@@ -1,10 +1,9 @@
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dealer, Request, Router } from "zeromq";
 import { clientDefaults, runClient } from "./client.ts";
 import { lbbrokerDefaults, runLbBroker } from "./lbbroker.ts";
 import { lbworkerDefaults, runLbWorker } from "./lbworker.ts";
-import { watchLog } from "./log-watch.ts";
 import { MAX_MESSAGE_BYTES, READY } from "./protocol.ts";
 
 const ephemeralBroker = { ...lbbrokerDefaults, frontend: [EPHEMERAL], backend: [EPHEMERAL] };
@@ -69,14 +68,14 @@ describe("load-balancing broker", () => {
     const clients = [1, 2, 3].map(() => plainClient(frontend!));
 
     const a = handWorker("A", backend!);
-    let ready = log.next(/worker "A" ready/);
+    let ready = log.waitFor(/worker "A" ready/);
     await a.send(["", READY]);
     await ready;
     const replyOne = ask(clients[0]!, "one");
     await a.arrived(1); // A holds "one" until the test releases it
 
     const b = handWorker("B", backend!);
-    ready = log.next(/worker "B" ready/);
+    ready = log.waitFor(/worker "B" ready/);
     await b.send(["", READY]);
     await ready;
     const replyTwo = ask(clients[1]!, "two");
@@ -85,7 +84,7 @@ describe("load-balancing broker", () => {
     expect(b.received.map((job) => job.request)).toEqual(["two"]);
 
     // Both busy: the broker takes "three" and must keep it rather than burden A or B.
-    const waiting = log.next(/all workers busy: the request from 0x[0-9a-f]+ waits/);
+    const waiting = log.waitFor(/all workers busy: the request from 0x[0-9a-f]+ waits/);
     const replyThree = ask(clients[2]!, "three");
     await Promise.race([waiting, a.arrived(2), b.arrived(2)]);
     expect(a.received).toHaveLength(1);
@@ -112,14 +111,14 @@ describe("load-balancing broker", () => {
     const broker = startRole(runLbBroker, ephemeralBroker);
     const [frontend, backend] = await broker.ready;
     const slow = handWorker("slow", backend!);
-    let ready = log.next(/worker "slow" ready/);
+    let ready = log.waitFor(/worker "slow" ready/);
     await slow.send(["", READY]);
     await ready;
     const patient = plainClient(frontend!);
     const slowReply = ask(patient, "a long job");
     await slow.arrived(1);
 
-    ready = log.next(/worker "fast" ready/);
+    ready = log.waitFor(/worker "fast" ready/);
     const fast = startRole(runLbWorker, {
       ...lbworkerDefaults,
       connect: [backend!],
@@ -150,7 +149,7 @@ describe("load-balancing broker", () => {
     const workers = [];
     for (const id of ["A", "B", "C"]) {
       const worker = handWorker(id, backend!, { autoAnswer: true });
-      const ready = log.next(new RegExp(`worker "${id}" ready`));
+      const ready = log.waitFor(new RegExp(`worker "${id}" ready`));
       await worker.send(["", READY]);
       await ready;
       workers.push(worker);
@@ -202,7 +201,7 @@ describe("load-balancing broker", () => {
         const worker = startRole(runLbWorker, { ...lbworkerDefaults, connect: [backend!] });
         const dealer = new Dealer({ linger: 0 });
         dealer.connect(frontend!);
-        const dropped = log.next(
+        const dropped = log.waitFor(
           /\[lbbroker\] W: request from 0x[0-9a-f]+: expected \["", request\]/,
         );
         await dealer.send(frames);
@@ -231,12 +230,12 @@ describe("load-balancing broker", () => {
         const broker = startRole(runLbBroker, ephemeralBroker);
         const [frontend, backend] = await broker.ready;
         const worker = handWorker("X", backend!, { autoAnswer: true });
-        const ready = log.next(/worker "X" ready/);
+        const ready = log.waitFor(/worker "X" ready/);
         await worker.send(["", READY]);
         await ready;
-        const dropped = log.next(/\[lbbroker\] W: /);
+        const dropped = log.waitFor(/\[lbbroker\] W: /);
         await worker.send(frames);
-        expect(await dropped).toMatch(warning);
+        expect((await dropped).line).toMatch(warning);
         // The same worker still gets the next request, and only once.
         const client = plainClient(frontend!);
         expect(await ask(client, "Hello")).toBe("X:Hello");

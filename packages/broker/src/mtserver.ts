@@ -1,28 +1,18 @@
 // Multithreaded server: a ROUTER on tcp for clients, a DEALER on inproc, and a pool of worker threads.
 // Talks to: client.ts or any Hello World REQ client (reqrep's, the Guide's hwclient); threads run mtworker.ts.
 // Run: pnpm --filter broker mtserver [--bind tcp://*:5555] [--workers 5] [--work-ms 1000]
-import { once } from "node:events";
-import type { Worker } from "node:worker_threads";
 import {
   attach,
   isMain,
-  type Logger,
   parseFlags,
   type RoleControl,
   roleLog,
   startWorkerThread,
   stopOnSignals,
 } from "@zmq-patterns/helpers";
-import { Dealer, Router, Proxy as ZmqProxy } from "zeromq";
-import type { MtWorkerData } from "./mtworker.ts";
-import {
-  MAX_MESSAGE_BYTES,
-  MTSERVER_PORT,
-  REPLY,
-  STOP_THREAD,
-  type ThreadReport,
-  WORKERS_ENDPOINT,
-} from "./protocol.ts";
+import { Dealer, Pull, Router, Proxy as ZmqProxy } from "zeromq";
+import type { MtWorkerKnobs } from "./mtworker.ts";
+import { MAX_MESSAGE_BYTES, MTSERVER_PORT, REPLY, WORKERS_ENDPOINT } from "./protocol.ts";
 
 export const mtserverDefaults = {
   /** Where clients connect, as to the Guide's hwserver. */
@@ -30,7 +20,7 @@ export const mtserverDefaults = {
   connect: [] as string[],
   /** The Guide's mtserver starts 5 worker threads. */
   workers: 5,
-  /** Give each server in one process its own name: an inproc endpoint is bound once per process. */
+  /** Give each server in one process its own name: an inproc name is bound once per process. */
   workersEndpoint: WORKERS_ENDPOINT,
   workMs: 1000,
   reply: REPLY,
@@ -38,59 +28,50 @@ export const mtserverDefaults = {
 };
 export type MtserverOptions = typeof mtserverDefaults & RoleControl;
 
-interface PoolThread {
-  thread: Worker;
-  /** Resolves with the thread's request count once it has stopped and exited cleanly. */
-  stopped: Promise<number>;
-}
-
-/** Starts one worker thread and waits until its socket is connected. */
-async function startPoolThread(data: MtWorkerData, log: Logger): Promise<PoolThread> {
-  const thread = startWorkerThread(new URL("./mtworker.ts", import.meta.url), data);
-  const reports: ThreadReport[] = [];
-  thread.on("message", (report: ThreadReport) => reports.push(report));
-  const exited = new Promise<number>((resolve, reject) => {
-    thread.once("error", reject); // an exception in the thread: it exits with code 1 next
-    thread.once("exit", (code) => {
-      const stopped = reports.find((report) => report.type === "stopped");
-      if (code === 0 && stopped) resolve(stopped.served);
-      else reject(new Error(`${data.name} exited with code ${code} without stopping cleanly`));
-    });
-  });
-  exited.catch((error: Error) => log.error(error.message)); // said at once, not only at shutdown
-  await Promise.race([once(thread, "message"), exited]); // the "ready" report, or an early death
-  return { thread, stopped: exited };
-}
-
-/** Serves until stopped; returns how many requests each thread answered. */
-export async function runMtServer(options: MtserverOptions): Promise<number[]> {
+/** Serves until stopped; returns how many worker threads ended cleanly. */
+export async function runMtServer(options: MtserverOptions): Promise<number> {
   const log = roleLog(options.name);
   const backend = new Dealer({ linger: 0 });
+  const readiness = new Pull({ linger: 0 });
   await backend.bind(options.workersEndpoint);
+  await readiness.bind(`${options.workersEndpoint}-ready`);
 
   // #region pool
-  // Workers first: every thread connects its REP and says "ready" before a client can connect,
-  // so no request waits for a thread that is still starting.
-  const starting = await Promise.allSettled(
-    Array.from({ length: options.workers }, (_, index) =>
-      startPoolThread(
-        {
-          endpoint: options.workersEndpoint,
-          workMs: options.workMs,
-          reply: options.reply,
-          name: `${options.name}-worker-${index + 1}`,
-        },
-        log,
-      ),
-    ),
-  );
-  const pool = starting.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
-  if (pool.length < options.workers) {
-    for (const { thread } of pool) thread.postMessage(STOP_THREAD);
-    backend.close();
-    throw new Error(`only ${pool.length} of ${options.workers} worker threads started`);
+  // Workers first. Each thread connects its REP and then says its name on the readiness socket;
+  // only when all have spoken does the server open its tcp port, so no request meets an empty pool.
+  const threads = Array.from({ length: options.workers }, (_, index) => {
+    const knobs: MtWorkerKnobs = {
+      endpoint: options.workersEndpoint,
+      readyEndpoint: `${options.workersEndpoint}-ready`,
+      workMs: options.workMs,
+      reply: options.reply,
+      name: `${options.name}-worker-${index + 1}`,
+    };
+    // Aborting the signal posts each thread a stop message: it closes its own sockets and returns.
+    return startWorkerThread(new URL("./mtworker.ts", import.meta.url), knobs, options.signal);
+  });
+  const allExited = Promise.all(threads.map((thread) => thread.exited));
+  allExited.catch((error: Error) => log.error(error.message)); // said at once; rethrown at the end
+  // A thread that ends before it said "ready" (it failed, or we are stopping) closes the
+  // readiness socket, which ends the wait below. (Its error is reported by allExited.)
+  const closeReadiness = () => readiness.close();
+  for (const thread of threads) thread.exited.then(closeReadiness, closeReadiness);
+  let ready = 0;
+  try {
+    while (ready < options.workers) {
+      const [name] = await readiness.receive();
+      ready += 1;
+      log.info(`${name} ready (${ready}/${options.workers})`);
+    }
+  } catch (error) {
+    if (!readiness.closed) throw error;
   }
-  log.info(`${pool.length} worker threads ready on ${options.workersEndpoint}`);
+  readiness.close();
+  if (ready < options.workers) {
+    backend.close();
+    await allExited; // rethrows what a failed thread threw
+    return 0; // stopped before the pool was complete
+  }
   // #endregion
 
   const frontend = new Router({ linger: 0, maxMessageSize: MAX_MESSAGE_BYTES });
@@ -105,15 +86,13 @@ export async function runMtServer(options: MtserverOptions): Promise<number[]> {
     if (options.signal?.aborted) resolve(undefined);
     options.signal?.addEventListener("abort", resolve, { once: true }); // none: serve for ever
   });
-  // Threads first, by a message: each closes its own socket and returns, even mid-request.
-  for (const { thread } of pool) thread.postMessage(STOP_THREAD);
-  const served = await Promise.all(pool.map(({ stopped }) => stopped));
+  await allExited; // every thread stopped by its message, closed its sockets and returned
   proxy.terminate(); // then the proxy, which closes the ROUTER and the DEALER
   await running;
   // #endregion
 
-  log.info(`stopped; the threads answered ${served.join(" + ")} requests`);
-  return served;
+  log.info(`stopped with its ${threads.length} worker threads`);
+  return threads.length;
 }
 
 if (isMain(import.meta.url)) {

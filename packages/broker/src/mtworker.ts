@@ -1,36 +1,45 @@
 // mtserver's worker thread: a REP socket on inproc that answers "World" to one request at a time.
-// Talks to: mtserver.ts's DEALER over inproc (same process, other thread); reports to it by postMessage.
+// Talks to: mtserver.ts's DEALER over inproc (same process, other thread), and says it is ready.
 // Run: not by itself; `pnpm --filter broker mtserver` starts these threads.
 import { setTimeout as sleep } from "node:timers/promises";
-import { isMainThread, type MessagePort, parentPort, workerData } from "node:worker_threads";
-import { describeFrame, messagesOf, roleLog } from "@zmq-patterns/helpers";
-import { Reply } from "zeromq";
-import { STOP_THREAD, type ThreadReport } from "./protocol.ts";
+import {
+  closeOnAbort,
+  describeFrame,
+  isWorkerThreadEntry,
+  messagesOf,
+  type RoleControl,
+  roleLog,
+  stopOnParentMessage,
+  threadData,
+} from "@zmq-patterns/helpers";
+import { Push, Reply } from "zeromq";
 
-export interface MtWorkerData {
-  /** The server's inproc endpoint: reachable only from this process, from any of its threads. */
+export interface MtWorkerKnobs {
+  /** The server's DEALER: an inproc name, reachable from any thread of this process only. */
   endpoint: string;
+  /** Where to say "I am connected": the server waits for every thread before it serves. */
+  readyEndpoint: string;
   workMs: number;
   reply: string;
   name: string;
 }
 
-/** Serves until the main thread says STOP_THREAD; returns how many requests it answered. */
-export async function runMtWorker(data: MtWorkerData, port: MessagePort): Promise<number> {
-  const log = roleLog(data.name);
+/** Serves until stopped (by the main thread's message); returns how many requests it answered. */
+export async function runMtWorker(options: MtWorkerKnobs & RoleControl): Promise<number> {
+  const log = roleLog(options.name);
   const socket = new Reply({ linger: 0 });
-  // Stopped by a message, never terminated: closing the socket ends the loop below, and the
-  // thread returns by itself. (Terminating a thread with a receive pending aborts the process.)
-  const stopping = new AbortController();
-  const onMessage = (message: unknown) => {
-    if (message !== STOP_THREAD) return;
-    stopping.abort(); // ends the work in progress too
-    socket.close();
-  };
-  port.on("message", onMessage);
-  socket.connect(data.endpoint); // works across threads: every thread shares zeromq's global context
-  const report = (message: ThreadReport) => port.postMessage(message);
-  report({ type: "ready" });
+  // linger: the one "ready" message must reach the server although we close this socket at once.
+  const ready = new Push({ linger: 1000 });
+  closeOnAbort(options.signal, socket, ready);
+  // Threads share zeromq's global context, so inproc works between them like tcp between hosts.
+  socket.connect(options.endpoint);
+  ready.connect(options.readyEndpoint);
+  try {
+    await ready.send(options.name);
+  } catch (error) {
+    if (!ready.closed) throw error; // stopped before we could say it
+  }
+  ready.close();
 
   let served = 0;
   const dropped = () => log.warn("the REP socket dropped a request without an empty delimiter");
@@ -44,20 +53,19 @@ export async function runMtWorker(data: MtWorkerData, port: MessagePort): Promis
     served += 1;
     log.info(`received ${describeFrame(request[0]!)} (${served})`);
     try {
-      await sleep(data.workMs, undefined, { signal: stopping.signal }); // "work": this thread only
+      await sleep(options.workMs, undefined, { signal: options.signal }); // only this thread waits
     } catch (error) {
-      if (!stopping.signal.aborted) throw error;
+      if (!options.signal?.aborted) throw error; // stopped while working: that ends the work too
     }
-    if (socket.closed) break; // stopped while working: this reply is never sent
-    await socket.send(data.reply);
+    if (socket.closed) break; // this reply is never sent
+    await socket.send(options.reply);
   }
 
   log.info(`stopped after answering ${served} requests`);
-  report({ type: "stopped", served });
-  port.off("message", onMessage); // nothing left to wait for: the thread ends
   return served;
 }
 
-if (!isMainThread && parentPort) {
-  await runMtWorker(workerData as MtWorkerData, parentPort);
+if (isWorkerThreadEntry(import.meta.url)) {
+  const knobs = threadData<MtWorkerKnobs>();
+  await runMtWorker({ ...knobs, signal: stopOnParentMessage(knobs.name) });
 }

@@ -1,8 +1,7 @@
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dealer, Request } from "zeromq";
 import { clientDefaults, runClient } from "./client.ts";
-import { watchLog } from "./log-watch.ts";
 import { proxyDefaults, runProxyBroker } from "./proxy.ts";
 import { runWorker, workerDefaults } from "./worker.ts";
 
@@ -44,7 +43,7 @@ describe("request-reply broker as zeromq's built-in Proxy", () => {
     dealer.connect(frontend!);
     // The Proxy cannot check anything: [id, "Hello"] reaches the worker's REP socket, which
     // discards it. Only the worker can say so.
-    const dropped = log.next(/\[worker\] W: the REP socket dropped a request without an empty/);
+    const dropped = log.waitFor(/\[worker\] W: the REP socket dropped a request without an empty/);
     await dealer.send("Hello");
     await dropped;
     await dealer.send(["", "Hello"]);

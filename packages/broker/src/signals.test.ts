@@ -76,9 +76,7 @@ describe.concurrent("every role exits 0 on SIGINT and SIGTERM", () => {
       const result = await child.exited;
       expect(result.stdout).toMatch(/\[mtserver-worker-1\] stopped after answering [01] requests/);
       expect(result.stdout).toMatch(/\[mtserver-worker-2\] stopped after answering [01] requests/);
-      expect(result.stdout).toMatch(
-        /\[mtserver\] stopped; the threads answered (1 \+ 0|0 \+ 1) requests/,
-      );
+      expect(result.stdout).toContain("[mtserver] stopped with its 2 worker threads");
       expect(result.code).toBe(0);
     });
   }

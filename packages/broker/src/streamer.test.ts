@@ -1,7 +1,6 @@
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Pull, Push } from "zeromq";
-import { watchLog } from "./log-watch.ts";
 import { runStreamer, streamerDefaults } from "./streamer.ts";
 import { runTaskworker, taskworkerDefaults } from "./taskworker.ts";
 import { runVentilator, ventilatorDefaults } from "./ventilator.ts";
@@ -22,7 +21,7 @@ describe("streamer", () => {
 
     const workers = [];
     for (const name of ["tw-1", "tw-2"]) {
-      const connected = log.next(new RegExp(`\\[${name}\\] connected to ${backend}`));
+      const connected = log.waitFor(new RegExp(`\\[${name}\\] connected to ${backend}`));
       workers.push(
         startRole(runTaskworker, {
           ...taskworkerDefaults,
@@ -78,7 +77,9 @@ describe("task worker and ventilator", () => {
       connect: [tasks.lastEndpoint!],
       results: [results.lastEndpoint!],
     });
-    const dropped = log.next(/\[taskworker\] W: not a task \(a workload in ms\): "soon"; dropped/);
+    const dropped = log.waitFor(
+      /\[taskworker\] W: not a task \(a workload in ms\): "soon"; dropped/,
+    );
     await tasks.send("soon");
     await dropped;
     await tasks.send("1");
@@ -102,7 +103,7 @@ describe("task worker and ventilator", () => {
     expect(String(await streamerSide.receive())).toMatch(/^\d+$/); // the one task
     const worker = new Push({ linger: 0 });
     worker.connect(resultsEndpoint!);
-    const dropped = log.next(/\[ventilator\] W: not a result: "nonsense"; dropped/);
+    const dropped = log.waitFor(/\[ventilator\] W: not a result: "nonsense"; dropped/);
     await worker.send("nonsense");
     await dropped;
     await worker.send("tw-9 42");

@@ -1,7 +1,6 @@
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dealer } from "zeromq";
-import { watchLog } from "./log-watch.ts";
 import { runWorker, workerDefaults } from "./worker.ts";
 
 /** The broker's side of a worker: a DEALER, bound, as the broker's backend is. */
@@ -73,7 +72,7 @@ describe("request-reply worker", () => {
     });
     await backend.send(["client", "", "Hello"]);
     await backend.receive(); // connected and serving
-    const dropped = log.next(/\[worker\] W: the REP socket dropped a request/);
+    const dropped = log.waitFor(/\[worker\] W: the REP socket dropped a request/);
     await backend.send("no envelope at all");
     await dropped;
     await backend.send(["client", "", "Hello"]);

@@ -1,9 +1,8 @@
 import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Reply } from "zeromq";
 import { brokerDefaults, runBroker } from "../../src/broker.ts";
-import { watchLog } from "../../src/log-watch.ts";
 
 const { runAsyncClient }: typeof import("./solution/client.ts") = await import(
   exerciseModule(import.meta.url, "client.ts")
@@ -40,7 +39,7 @@ describe(`exercise 01, asynchronous client (${exerciseSubject()})`, () => {
     const [frontend, backend] = await broker.ready;
     const workers = [await worker(backend!, release), await worker(backend!, release)];
     // A request the broker drops will never be answered: fail at once instead of waiting.
-    const dropped = log.next(/\[broker\] W: .*/).then((line) => {
+    const dropped = log.waitFor(/\[broker\] W: .*/).then(({ line }) => {
       throw new Error(`the broker dropped a request: ${line}`);
     });
     const stop = async () => {
