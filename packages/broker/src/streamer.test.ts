@@ -1,3 +1,4 @@
+import { guidePorts } from "@zmq-patterns/helpers";
 import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Pull, Push } from "zeromq";
@@ -14,10 +15,10 @@ describe("streamer", () => {
     const log = watchLog();
     const streamer = startRole(runStreamer, ephemeralStreamer);
     const [frontend, backend] = await streamer.ready;
-    const results = new Pull({ linger: 0 }); // only to learn a free port for the ventilator
-    await results.bind(EPHEMERAL);
-    const resultsEndpoint = results.lastEndpoint!;
-    results.close();
+    // The workers connect to the ventilator's results port before the ventilator exists (it
+    // would send its tasks at once), so pick a free port for it up front.
+    const [resultsPort] = await guidePorts([0], ["--free-ports"]);
+    const resultsEndpoint = `tcp://127.0.0.1:${resultsPort}`;
 
     const workers = [];
     for (const name of ["tw-1", "tw-2"]) {
