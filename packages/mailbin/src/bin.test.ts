@@ -10,7 +10,7 @@ import {
   watchLog,
 } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { Push, Request } from "zeromq";
+import { Dealer, Push, Request } from "zeromq";
 import { binDefaults, runBin } from "./bin.ts";
 import { fakePost, seededRandom } from "./faker.ts";
 import { MAX_COMMAND_BYTES, MAX_MESSAGE_BYTES, MAX_POST_BYTES, type Post } from "./protocol.ts";
@@ -213,6 +213,19 @@ describe("mail bin", () => {
     expect(await ask(stats, Buffer.from([0x00, 0xff]))).toMatch(/^error: unknown command 0x00ff;/);
     expect(log.lines.filter((line) => line.includes("W: bad stats request"))).toHaveLength(4);
     expect(JSON.parse(await ask(stats, "stats"))).toMatchObject({ received: 1, stored: 1 });
+    await bin.stop();
+  });
+
+  it("keeps answering stats after a DEALER peer leaves out the empty delimiter frame", async () => {
+    log = watchLog();
+    const bin = startBin(await freshStore());
+    const { stats } = await bin.endpoints;
+    const careless = new Dealer({ linger: 0 });
+    careless.connect(stats);
+    await careless.send("stats"); // a REQ would have sent ["", "stats"]
+    await log.waitFor(/\[bin\] W: stats: dropped a request without the empty delimiter frame/);
+    careless.close();
+    expect(JSON.parse(await ask(stats, "stats"))).toMatchObject({ received: 0 });
     await bin.stop();
   });
 

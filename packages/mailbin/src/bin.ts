@@ -9,6 +9,7 @@ import {
   isMain,
   type JsonLinesStore,
   type Logger,
+  messagesOf,
   openJsonLinesStore,
   parseFlags,
   type RoleControl,
@@ -169,7 +170,12 @@ export async function runBin(options: BinOptions): Promise<BinCounts> {
     for await (const frames of mail) await takePost(frames, bin, log);
   };
   const answerStats = async () => {
-    for await (const frames of stats) await stats.send(answerCommand(frames, bin, log));
+    // messagesOf: a `for await` over the socket that survives a request libzmq drops for
+    // having no envelope (a DEALER that left out the empty delimiter frame).
+    const requests = messagesOf(stats, () =>
+      log.warn("stats: dropped a request without the empty delimiter frame"),
+    );
+    for await (const frames of requests) await stats.send(answerCommand(frames, bin, log));
   };
   await Promise.all([takePosts(), answerStats()]); // both end when their socket is closed
   // #endregion

@@ -7,6 +7,7 @@ import {
   closeOnAbort,
   describeFrame,
   isMain,
+  messagesOf,
   parseFlags,
   type RoleControl,
   roleLog,
@@ -98,7 +99,12 @@ export async function runSyncPublisher(
     );
   } else {
     log.info(`waiting for ${options.subscribers} subscribers to check in`);
-    for await (const frames of syncService) {
+    // messagesOf: a `for await` over the socket that survives a check-in libzmq drops for
+    // having no envelope (a DEALER that left out the empty delimiter frame).
+    const checkIns = messagesOf(syncService, () =>
+      log.warn("dropped a check-in without the empty delimiter frame (not a REQ?)"),
+    );
+    for await (const frames of checkIns) {
       const problem = checkSyncRequest(frames);
       if (problem) {
         // Not a subscriber: it does not count, and REP must still answer before the next one.

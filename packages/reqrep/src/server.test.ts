@@ -1,6 +1,6 @@
 import { EPHEMERAL, runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Request } from "zeromq";
+import { Dealer, Request } from "zeromq";
 import { MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES } from "./protocol.ts";
 import { runServer, serverDefaults } from "./server.ts";
 
@@ -70,6 +70,23 @@ describe("Hello World server", () => {
         expect(await server.stop()).toBe(2); // both good requests were answered and counted
       });
     }
+  });
+
+  it("survives a DEALER peer that leaves out the empty delimiter, and keeps serving", async () => {
+    const log = vi.spyOn(console, "log");
+    const server = startRole(runServer, quickServer);
+    const [endpoint] = await server.ready;
+    const careless = new Dealer({ linger: 0 });
+    careless.connect(endpoint!);
+    await careless.send("Hello"); // a REQ would have sent ["", "Hello"]
+    const client = plainClient(endpoint!);
+    expect(await ask(client, "Hello")).toBe("World");
+    expect(log.mock.calls.flat().join("\n")).toContain(
+      "[server] W: dropped a request without the empty delimiter frame (a DEALER that left it out?)",
+    );
+    careless.close();
+    client.close();
+    expect(await server.stop()).toBe(1);
   });
 
   it("drops a peer that sends more than the hard message limit and keeps serving the others", async () => {

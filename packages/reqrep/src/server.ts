@@ -7,6 +7,7 @@ import {
   closeOnAbort,
   describeFrame,
   isMain,
+  messagesOf,
   parseFlags,
   type RoleControl,
   roleLog,
@@ -47,10 +48,15 @@ export async function runServer(options: ServerOptions): Promise<number> {
   const endpoints = await attach(socket, options, log);
   options.onReady?.(endpoints); // tests learn the real port here
 
-  let served = 0;
   // A REP socket hands us one request at a time and will not give us the next one until we
   // have sent exactly one reply: the envelope (who asked) is kept inside the socket.
-  for await (const frames of socket) {
+  // messagesOf is `for await (... of socket)` that also survives a message libzmq drops
+  // because it has no envelope (a DEALER peer that left out the empty delimiter frame).
+  const requests = messagesOf(socket, () =>
+    log.warn("dropped a request without the empty delimiter frame (a DEALER that left it out?)"),
+  );
+  let served = 0;
+  for await (const frames of requests) {
     const problem = checkRequest(frames);
     if (problem) {
       // Bad input never kills the server. REP must still reply, so the reply carries the error.
