@@ -1,0 +1,18 @@
+// The games this server can run, by their --game name, and how a player recognises each one
+// from the configuration Pod it gets at wake-up.
+import { connect4 } from "./connect4.ts";
+import { four21Duo, four21Solo } from "./four21.ts";
+import type { AnyGame } from "./rules.ts";
+
+export const GAMES: Record<string, AnyGame> = {
+  "421-solo": four21Solo,
+  "421-duo": four21Duo,
+  connect4,
+};
+
+/** The game named on the command line; throws with the known names otherwise. */
+export function gameNamed(name: string): AnyGame {
+  const game = GAMES[name];
+  if (!game) throw new Error(`no game "${name}"; choose one of: ${Object.keys(GAMES).join(", ")}`);
+  return game;
+}
