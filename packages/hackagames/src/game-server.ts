@@ -108,7 +108,15 @@ export async function runGameServer(
   const seats = new Seats(router, log);
   const broadcast = new Broadcast(publisher, log);
   const serving = Promise.all([seats.serve(), broadcast.watch()]);
-  router.events.on("disconnect", () => void seats.probe());
+  // #region disconnect
+  // The event says a peer has gone, but it names our own endpoint, not the peer, and there is
+  // no safe way to ask a REQ player "are you there?" (see the docs). So we only log it: a player
+  // who has gone is found when the game next answers it, as the mandatory ROUTER then refuses
+  // the send (EHOSTUNREACH), or when its deadline passes, if it went during its own turn.
+  router.events.on("disconnect", (event) => {
+    log.warn(`a peer disconnected from ${event.address}; if it was a player, its next answer will fail`);
+  });
+  // #endregion
   const table: Table = { rules, seats, broadcast, random: seededRandom(options.seed), options, log };
 
   const reports: SessionReport[] = [];

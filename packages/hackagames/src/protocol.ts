@@ -20,11 +20,6 @@ export const STOP = "stop";
 /** The answer to a player that speaks out of turn; it ends that player's session. */
 export const STOP_PROTOCOL_ERROR = "stop\nerror protocol";
 
-/**
- * Sent by the game to a peer with no empty delimiter frame, so a REQ socket drops it unseen:
- * the ROUTER is `mandatory`, so sending it to a peer that has gone fails (EHOSTUNREACH).
- */
-export const PROBE = "probe";
 
 /** Longest request the game reads; a longer one is refused with an error, the game goes on. */
 export const MAX_REQUEST_BYTES = 4096;

@@ -9,7 +9,6 @@ import {
   JOIN,
   MAX_REQUEST_BYTES,
   NOP,
-  PROBE,
   READY,
   STOP,
   STOP_PROTOCOL_ERROR,
@@ -295,29 +294,16 @@ export class Seats {
     for (const player of players) this.players.delete(player.id.toString("hex"));
   }
 
-  // #region probe
-  /**
-   * Someone disconnected, but the ROUTER's event names only our own endpoint, not the peer.
-   * So send every seated player a frame with no empty delimiter: a REQ socket drops such a
-   * message unseen, and the `mandatory` ROUTER refuses it (EHOSTUNREACH) for a peer that is gone.
-   */
-  async probe(): Promise<void> {
-    for (const player of [...this.players.values()]) {
-      if (!(await this.send(player.id, PROBE, false))) this.leave(player, "disconnected");
-    }
-  }
-  // #endregion
 
   /**
    * One send at a time on the ROUTER (zeromq.js allows one in flight). False when the peer is
    * unreachable: gone (EHOSTUNREACH), or not reading (EAGAIN once the send time-out passes).
    */
-  private send(id: Buffer, message: string, delimited = true): Promise<boolean> {
-    const frames = delimited ? [id, "", message] : [id, message];
+  private send(id: Buffer, text: string): Promise<boolean> {
     const sent = this.sending.then(async () => {
       if (this.router.closed) return false;
       try {
-        await this.router.send(frames);
+        await this.router.send([id, "", text]); // the empty delimiter a REQ socket expects
         return true;
       } catch (error) {
         const code = (error as { code?: string }).code;

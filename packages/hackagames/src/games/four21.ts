@@ -153,22 +153,22 @@ export function read421View(state: Pod): Four21View {
   if (horizon === undefined || dice?.integers.length !== 3) {
     throw new Error(`not a 421 state: ${state.label} without Horizon and Dices`);
   }
+  // In 421-Duo, the opponent's dice are 0 0 0 until it has played.
   const opponent = childNamed(state, "Opponent");
+  const played = opponent?.integers.length === 3 && opponent.integers[0] !== 0;
   return {
     game: state.label,
     horizon,
     dice: dice.integers as Dice,
     score: dice.values[0] ?? 0,
-    ...(opponent?.integers.length === 3
-      ? { opponent: { dice: opponent.integers as Dice, score: opponent.values[0] ?? 0 } }
-      : {}),
+    ...(played ? { opponent: { dice: opponent.integers as Dice, score: opponent.values[0] ?? 0 } } : {}),
   };
 }
 
 export function render421(view: Four21View): string {
   const rolls = `${view.horizon} roll${view.horizon === 1 ? "" : "s"} left`;
   const mine = `dice ${view.dice.join(" ")} (${view.score} points), ${rolls}`;
-  if (!view.opponent || view.opponent.dice[0] === 0) return mine;
+  if (!view.opponent) return mine;
   return `${mine}; opponent ${view.opponent.dice.join(" ")} (${view.opponent.score} points)`;
 }
 
