@@ -2,7 +2,13 @@
 // brain, picked by the game's name at wake-up (421-Solo, 421-Duo or Connect4).
 // Talks to: game-server.ts, or an original HackaGames game (ROUTER on port 1400).
 // Run: pnpm --filter hackagames bot [--connect tcp://localhost:1400] [--strategy random|heuristic]
-import { isMain, parseFlags, type RoleControl, roleLog, stopOnSignals } from "@zmq-patterns/helpers";
+import {
+  isMain,
+  parseFlags,
+  type RoleControl,
+  roleLog,
+  stopOnSignals,
+} from "@zmq-patterns/helpers";
 import { BRAINS, STRATEGIES, type Strategy } from "./bots/index.ts";
 import { seededRandom } from "./games/rules.ts";
 import { type PlayerSummary, runPlayer } from "./player.ts";

@@ -223,7 +223,10 @@ describe("game server: players who break the rules, while the others finish", ()
     survivor.close();
 
     // The server is still up: two new players get a whole session.
-    const next = await Promise.all([bot(endpoint!, "random", "late-1"), bot(endpoint!, "random", "late-2", 7)]);
+    const next = await Promise.all([
+      bot(endpoint!, "random", "late-1"),
+      bot(endpoint!, "random", "late-2", 7),
+    ]);
     const [first, second] = await server.done;
     expect(first!.games).toHaveLength(1);
     expect(first!.games[0]!.forfeit).toEqual({ seat: 1, reason: "disconnected" });
@@ -261,7 +264,10 @@ describe("game server: players who break the rules, while the others finish", ()
     expect((await dealer.receive()).map(String)).toEqual(["", "stop\nerror protocol"]);
     dealer.close();
 
-    const summaries = await Promise.all([bot(endpoint!, "random", "a"), bot(endpoint!, "random", "b", 5)]);
+    const summaries = await Promise.all([
+      bot(endpoint!, "random", "a"),
+      bot(endpoint!, "random", "b", 5),
+    ]);
     const [report] = await server.done;
     expectConsistent(report!, summaries);
     expect(log.text()).toContain("player 1 has left: spoke out of turn");
@@ -303,14 +309,18 @@ describe("game server: bad input never stops the game", () => {
     dealer.connect(endpoint!);
     await dealer.send("no delimiter"); // not a REQ: nothing it could read comes back
     const flooder = new Request({ linger: 0 });
-    const dropped = new Promise<void>((resolve) => flooder.events.on("disconnect", () => resolve()));
+    const dropped = new Promise<void>((resolve) =>
+      flooder.events.on("disconnect", () => resolve()),
+    );
     flooder.connect(endpoint!);
     await flooder.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1)); // libzmq cuts it off
     await dropped;
     flooder.close();
 
     // Garbage from the seated player is a refused action, with the reason.
-    expect(await say(player, Buffer.from([0xff, 0xfe]))).toContain("error request is not UTF-8 text: 0xfffe");
+    expect(await say(player, Buffer.from([0xff, 0xfe]))).toContain(
+      "error request is not UTF-8 text: 0xfffe",
+    );
     expect(await say(player, "y".repeat(MAX_REQUEST_BYTES + 1))).toContain(
       `error request is ${MAX_REQUEST_BYTES + 1} bytes; the limit is ${MAX_REQUEST_BYTES}`,
     );
@@ -334,7 +344,12 @@ describe("game server: bad input never stops the game", () => {
 describe("game server: stopping", () => {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     it(`exits 0 on ${signal} while waiting for players`, async () => {
-      const server = runRoleProcess("src/game-server.ts", ["--bind", EPHEMERAL, "--publish", EPHEMERAL]);
+      const server = runRoleProcess("src/game-server.ts", [
+        "--bind",
+        EPHEMERAL,
+        "--publish",
+        EPHEMERAL,
+      ]);
       await server.waitForLine(/waiting for 2 player\(s\) for connect4/);
       server.signal(signal);
       const result = await server.exited;
@@ -344,7 +359,12 @@ describe("game server: stopping", () => {
     });
 
     it(`stops mid-game on ${signal}, and so does the bot left waiting`, async () => {
-      const server = runRoleProcess("src/game-server.ts", ["--bind", EPHEMERAL, "--publish", EPHEMERAL]);
+      const server = runRoleProcess("src/game-server.ts", [
+        "--bind",
+        EPHEMERAL,
+        "--publish",
+        EPHEMERAL,
+      ]);
       const [, endpoint] = await server.waitForLine(/bound to (tcp:\/\/\S+)/);
       const botProcess = runRoleProcess("src/bot.ts", ["--connect", endpoint!]);
       await botProcess.waitForLine(/joined the game/); // player 1, moves first

@@ -6,6 +6,7 @@ import {
   attach,
   closeOnAbort,
   isMain,
+  type Logger,
   parseFlags,
   type RoleControl,
   roleLog,
@@ -75,7 +76,7 @@ interface Table {
   broadcast: Broadcast;
   random: Random;
   options: GameServerOptions;
-  log: ReturnType<typeof roleLog>;
+  log: Logger;
 }
 
 /** Serves sessions until the count is reached or it is stopped; returns their reports. */
@@ -114,10 +115,19 @@ export async function runGameServer(
   // who has gone is found when the game next answers it, as the mandatory ROUTER then refuses
   // the send (EHOSTUNREACH), or when its deadline passes, if it went during its own turn.
   router.events.on("disconnect", (event) => {
-    log.warn(`a peer disconnected from ${event.address}; if it was a player, its next answer will fail`);
+    log.warn(
+      `a peer disconnected from ${event.address}; if it was a player, its next answer will fail`,
+    );
   });
   // #endregion
-  const table: Table = { rules, seats, broadcast, random: seededRandom(options.seed), options, log };
+  const table: Table = {
+    rules,
+    seats,
+    broadcast,
+    random: seededRandom(options.seed),
+    options,
+    log,
+  };
 
   const reports: SessionReport[] = [];
   for (let session = 1; options.sessions === 0 || session <= options.sessions; session++) {
@@ -141,7 +151,9 @@ async function playSession(table: Table, session: number): Promise<SessionReport
   const players = await seats.gather(rules.players);
   if (!players) return undefined;
   await broadcast.waitFor(options.waitSpectators);
-  broadcast.publish(`session ${session} begins: ${rules.name}, ${players.length} player(s), ${options.games} game(s)`);
+  broadcast.publish(
+    `session ${session} begins: ${rules.name}, ${players.length} player(s), ${options.games} game(s)`,
+  );
 
   const report: SessionReport = { session, games: [], totals: players.map(() => 0) };
   for (let game = 1; game <= options.games; game++) {
@@ -184,7 +196,7 @@ async function playGame(table: Table, order: Player[], game: number): Promise<Ga
       seats.ask(player, wakeUpMessage(i + 1, order.length, configuration), options.moveTimeoutMs),
     ),
   );
-  woken.forEach((heard, i) => expectReady(table, order[i]!, heard));
+  for (const [i, heard] of woken.entries()) expectReady(table, order[i]!, heard);
 
   let state = rules.start(random);
   // #region game-loop
@@ -195,7 +207,7 @@ async function playGame(table: Table, order: Player[], game: number): Promise<Ga
       break;
     }
     const player = order[seat - 1]!;
-    const outcome = await takeTurn(table, player, seat, state, who(seat));
+    const outcome = await takeTurn(table, player, seat, state, `game ${game}: ${who(seat)}`);
     switch (outcome.kind) {
       case "action": {
         state = rules.play(state, seat, outcome.action, random);
@@ -207,7 +219,7 @@ async function playGame(table: Table, order: Player[], game: number): Promise<Ga
       }
       case "timeout": {
         if (player.missed >= options.maxMissed) {
-          seats.leave(player, `missed ${player.missed} deadlines in a row`, "timeout");
+          seats.leave(player, missedDeadlines(player), "timeout");
           break; // the top of the loop sees it has left
         }
         state = rules.pass(state, seat, random);
@@ -243,7 +255,7 @@ async function playGame(table: Table, order: Player[], game: number): Promise<Ga
       return seats.ask(player, sleepMessage(record.scores[i]!, view), options.moveTimeoutMs);
     }),
   );
-  slept.forEach((heard, i) => expectReady(table, order[i]!, heard));
+  for (const [i, heard] of slept.entries()) expectReady(table, order[i]!, heard);
   return record;
 }
 
@@ -269,20 +281,25 @@ async function takeTurn(
   let error: string | undefined;
   for (let attempt = 1; ; attempt++) {
     const shown = error ? { ...view, children: [...view.children, errorNode(error)] } : view;
-    const heard = await seats.ask(player, perceptionMessage(encodePod(shown)), options.moveTimeoutMs);
+    const heard = await seats.ask(
+      player,
+      perceptionMessage(encodePod(shown)),
+      options.moveTimeoutMs,
+    );
     if (heard.kind !== "request") return heard;
     const action = readAction(heard);
     error = typeof action === "string" ? action : rules.check(state, seat, action);
     if (error === undefined && typeof action !== "string") return { kind: "action", action };
-    log.warn(`${who} sent a refused action (${attempt}/${options.maxInvalid}): ${error}`);
-    table.broadcast.publish(`refused: ${who} (${attempt}/${options.maxInvalid}): ${error}`);
+    const refused = `${who} sent a refused action (${attempt}/${options.maxInvalid}): ${error}`;
+    log.warn(refused);
+    table.broadcast.publish(refused);
     if (attempt >= options.maxInvalid) return { kind: "refused" };
   }
 }
 
 /** The error a player gets with its re-asked perception: a last child of the state. */
 const errorNode = (message: string): Pod => ({
-  label: `error ${message}`.slice(0, 200),
+  label: `error ${message}`.replace(/\s+/g, " ").slice(0, 200),
   integers: [],
   values: [],
   children: [],
@@ -299,13 +316,18 @@ function readAction(heard: Heard & { kind: "request" }): Pod | string {
   }
 }
 
+const missedDeadlines = (player: Player) =>
+  `missed ${player.missed} deadline${player.missed === 1 ? "" : "s"} in a row`;
+
 /** After wake-up and sleep, a player must say "ready": anything else ends its session. */
 function expectReady(table: Table, player: Player, heard: Heard): void {
   if (heard.kind === "request" && (heard.problem || heard.text !== READY)) {
-    table.log.warn(`player ${player.number} said ${JSON.stringify(heard.text.slice(0, 40))} when "ready" was due`);
+    table.log.warn(
+      `player ${player.number} said ${JSON.stringify(heard.text.slice(0, 40))} when "ready" was due`,
+    );
     table.seats.leave(player, "spoke out of turn", "protocol");
   } else if (heard.kind === "timeout" && player.missed >= table.options.maxMissed) {
-    table.seats.leave(player, `missed ${player.missed} deadlines in a row`, "timeout");
+    table.seats.leave(player, missedDeadlines(player), "timeout");
   }
 }
 

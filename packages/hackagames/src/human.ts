@@ -4,11 +4,17 @@
 // Run: pnpm --filter hackagames human [--connect tcp://localhost:1400]
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { isMain, parseFlags, type RoleControl, roleLog, stopOnSignals } from "@zmq-patterns/helpers";
+import {
+  isMain,
+  parseFlags,
+  type RoleControl,
+  roleLog,
+  stopOnSignals,
+} from "@zmq-patterns/helpers";
 import { parseConnect4Move, readConnect4View } from "./games/connect4.ts";
 import { parse421Move } from "./games/four21.ts";
 import { renderState } from "./games/index.ts";
-import { type Turn, type PlayerSummary, runPlayer } from "./player.ts";
+import { type PlayerSummary, runPlayer, type Turn } from "./player.ts";
 import { type Pod, pod } from "./pod.ts";
 import { GAME_PORT } from "./protocol.ts";
 

@@ -5,7 +5,7 @@
 import { attach, closeOnAbort, type Logger, type RoleControl } from "@zmq-patterns/helpers";
 import { Request } from "zeromq";
 import { decodePod, encodePod, type Pod } from "./pod.ts";
-import { JOIN, readGameMessage, READY } from "./protocol.ts";
+import { JOIN, READY, readGameMessage } from "./protocol.ts";
 
 /** What a player knows when it must decide. */
 export interface Turn {
@@ -71,7 +71,9 @@ export async function runPlayer(
           return { results, ended: "nop" };
         case "wake-up":
           seating = { ...message, configuration: decodePod(message.configuration) };
-          log.info(`woke up: player ${message.seat} of ${message.players} at ${seating.configuration.label}`);
+          log.info(
+            `woke up: player ${message.seat} of ${message.players} at ${seating.configuration.label}`,
+          );
           request = READY;
           break;
         case "perception": {
@@ -88,8 +90,12 @@ export async function runPlayer(
           request = READY;
           break;
         case "stop":
-          log.info(`session over${message.error ? ` (error ${message.error})` : ""}: results ${results.join(" ") || "none"}`);
-          return message.error ? { results, ended: "stop", error: message.error } : { results, ended: "stop" };
+          log.info(
+            `session over${message.error ? ` (error ${message.error})` : ""}: results ${results.join(" ") || "none"}`,
+          );
+          return message.error
+            ? { results, ended: "stop", error: message.error }
+            : { results, ended: "stop" };
       }
     }
     // #endregion

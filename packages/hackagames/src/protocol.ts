@@ -17,9 +17,6 @@ export const WAKE_UP = "wake-up";
 export const PERCEPTION = "perception";
 export const SLEEP = "sleep";
 export const STOP = "stop";
-/** The answer to a player that speaks out of turn; it ends that player's session. */
-export const STOP_PROTOCOL_ERROR = "stop\nerror protocol";
-
 
 /** Longest request the game reads; a longer one is refused with an error, the game goes on. */
 export const MAX_REQUEST_BYTES = 4096;
@@ -36,6 +33,13 @@ export const perceptionMessage = (state: string): string => `${PERCEPTION}\n${st
 /** `sleep\nresult <score>\n<state Pod>`: the game is over for this player. */
 export const sleepMessage = (result: number, state: string): string =>
   `${SLEEP}\nresult ${result}\n${state}`;
+
+/**
+ * `stop`, or `stop\nerror <why>` for a player sent away: `stop\nerror protocol` answers a
+ * player that speaks out of turn (as in HackaGames); we add `stop\nerror timeout`.
+ */
+export const stopMessage = (error?: "protocol" | "timeout"): string =>
+  error ? `${STOP}\nerror ${error}` : STOP;
 
 /** What a player hears from the game, read from one reply. */
 export type GameMessage =

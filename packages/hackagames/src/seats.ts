@@ -5,15 +5,7 @@
 // Talks to: players (REQ) over the ROUTER that game-server.ts binds.
 import { describeFrame, type Logger } from "@zmq-patterns/helpers";
 import type { Router } from "zeromq";
-import {
-  JOIN,
-  MAX_REQUEST_BYTES,
-  NOP,
-  READY,
-  STOP,
-  STOP_PROTOCOL_ERROR,
-  YES,
-} from "./protocol.ts";
+import { JOIN, MAX_REQUEST_BYTES, NOP, READY, stopMessage, YES } from "./protocol.ts";
 
 export interface Player {
   /** 1, 2... in join order: the number used in logs and in the session's totals. */
@@ -67,7 +59,7 @@ export class Seats {
   /** Everyone seated (or joining) in the current session, by routing id in hex. */
   private readonly players = new Map<string, Player>();
   /** Players who left while still connected: told `stop\nerror <why>` when they speak again. */
-  private readonly departed = new Map<string, string>();
+  private readonly departed = new Map<string, "protocol" | "timeout">();
   private gathering?: Gathering;
   private sending: Promise<unknown> = Promise.resolve();
 
@@ -98,7 +90,7 @@ export class Seats {
       const departedBecause = this.departed.get(key);
       if (departedBecause) {
         this.departed.delete(key);
-        await this.send(id, `${STOP}\nerror ${departedBecause}`);
+        await this.send(id, stopMessage(departedBecause));
       } else if (problem) {
         this.log.warn(`bad request from 0x${key}: ${problem}; answered ${NOP}`);
         await this.send(id, NOP);
@@ -131,7 +123,9 @@ export class Seats {
       waiter(heard);
     } else if (player.late) {
       player.late = false;
-      this.log.warn(`${playerName(player)} answered after its deadline; the late answer is ignored`);
+      this.log.warn(
+        `${playerName(player)} answered after its deadline; the late answer is ignored`,
+      );
     } else {
       player.unread = heard;
     }
@@ -281,7 +275,7 @@ export class Seats {
     const key = player.id.toString("hex");
     this.players.delete(key);
     this.log.warn(`${playerName(player)} has left: ${reason}`);
-    if (word && player.held) void this.send(player.id, `${STOP}\nerror ${word}`);
+    if (word && player.held) void this.send(player.id, stopMessage(word));
     else if (word) this.departed.set(key, word);
     const waiter = player.waiter;
     player.waiter = undefined;
@@ -293,7 +287,6 @@ export class Seats {
   release(players: Player[]): void {
     for (const player of players) this.players.delete(player.id.toString("hex"));
   }
-
 
   /**
    * One send at a time on the ROUTER (zeromq.js allows one in flight). False when the peer is

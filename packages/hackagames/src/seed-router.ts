@@ -34,7 +34,8 @@ export function checkName(frames: Buffer[]): string | undefined {
   if (body.length === 0 || body.length > MAX_NAME_BYTES) {
     return `a name is 1 to ${MAX_NAME_BYTES} bytes, got ${body.length}`;
   }
-  if (!/^[\p{L}\p{N} _-]+$/u.test(body.toString("utf8"))) return `not a name: ${describeFrame(body)}`;
+  if (!/^[\p{L}\p{N} _-]+$/u.test(body.toString("utf8")))
+    return `not a name: ${describeFrame(body)}`;
   return undefined;
 }
 
@@ -62,12 +63,18 @@ export async function runSeedRouter(options: SeedRouterOptions): Promise<number>
     }
     const name = body[0]!.toString("utf8");
     waiting.push({ id, name });
-    log.info(`${name} is waiting, routing id ${describeFrame(id)} (${waiting.length}/${options.clients})`);
+    log.info(
+      `${name} is waiting, routing id ${describeFrame(id)} (${waiting.length}/${options.clients})`,
+    );
     if (waiting.length < options.clients) continue; // its REQ socket waits: we answer later
 
     // Everyone is here: answer each client by name, through its routing id.
     for (const [index, client] of waiting.entries()) {
-      await router.send([client.id, "", `hello ${client.name}, you are ${index + 1} of ${waiting.length}`]);
+      await router.send([
+        client.id,
+        "",
+        `hello ${client.name}, you are ${index + 1} of ${waiting.length}`,
+      ]);
     }
     log.info(`answered ${waiting.map((client) => client.name).join(", ")}`);
     waiting.length = 0;

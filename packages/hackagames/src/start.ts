@@ -27,10 +27,12 @@ function session(gameName: string, games: number, bots: [string, string][]): Rol
       args: ["--connect", `tcp://localhost:${spectatorPort}`, "--sessions", "1"],
       finishes: true,
     },
+    // Each bot waits until the one before it has joined, so the first listed is player 1.
     ...bots.map(([name, strategy], i) => ({
       name,
       script: "src/bot.ts",
       args: ["--connect", game, "--strategy", strategy, "--name", name, "--seed", String(i + 1)],
+      readyWhen: /joined the game/,
       finishes: true,
     })),
   ];

@@ -161,7 +161,9 @@ export function read421View(state: Pod): Four21View {
     horizon,
     dice: dice.integers as Dice,
     score: dice.values[0] ?? 0,
-    ...(played ? { opponent: { dice: opponent.integers as Dice, score: opponent.values[0] ?? 0 } } : {}),
+    ...(played
+      ? { opponent: { dice: opponent.integers as Dice, score: opponent.values[0] ?? 0 } }
+      : {}),
   };
 }
 
