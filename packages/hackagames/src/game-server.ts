@@ -130,15 +130,17 @@ export async function runGameServer(
   };
 
   const reports: SessionReport[] = [];
-  for (let session = 1; options.sessions === 0 || session <= options.sessions; session++) {
-    const report = await playSession(table, session);
-    if (!report) break; // stopped while waiting for players
-    reports.push(report);
-    if (router.closed) break;
+  try {
+    for (let session = 1; options.sessions === 0 || session <= options.sessions; session++) {
+      const report = await playSession(table, session);
+      if (!report) break; // stopped while waiting for players
+      reports.push(report);
+      if (router.closed) break;
+    }
+  } finally {
+    router.close(); // also when a game's rules throw: never leave the port bound
+    publisher.close();
   }
-
-  router.close();
-  publisher.close();
   await serving;
   log.info(`stopped after ${reports.length} session(s)`);
   return reports;
