@@ -1,5 +1,4 @@
-// A HackaGames bot: a REQ player that joins a game and plays it with a random or a heuristic
-// brain, picked by the game's name at wake-up (421-Solo, 421-Duo or Connect4).
+// A HackaGames bot: a REQ player with a random or heuristic brain, chosen by the game's name.
 // Talks to: game-server.ts, or an original HackaGames game (ROUTER on port 1400).
 // Run: pnpm --filter hackagames bot [--connect tcp://localhost:1400] [--strategy random|heuristic]
 import {
@@ -24,6 +23,7 @@ export const botDefaults = {
 };
 export type BotOptions = typeof botDefaults & RoleControl;
 
+/** Plays whatever game it is woken up in (421-Solo, 421-Duo or Connect4) with its strategy. */
 export async function runBot(options: BotOptions): Promise<PlayerSummary> {
   const log = roleLog(options.name);
   if (!STRATEGIES.includes(options.strategy as Strategy)) {

@@ -1,6 +1,5 @@
-// HackaGames game server: a ROUTER that seats REQ players, wakes them, asks each in turn for
-// an action, puts them to sleep with their score, and ends each session with "stop".
-// Talks to: bot.ts, human.ts or any HackaGames player (REQ); spectator.ts (SUB) on the PUB side.
+// HackaGames game server: a ROUTER that seats REQ players and asks each in turn for its action.
+// Talks to: bot.ts, human.ts or any HackaGames player (REQ); spectator.ts (SUB) on its XPUB.
 // Run: pnpm --filter hackagames game-server [--game connect4|421-solo|421-duo] [--games 3] [--sessions 0]
 import {
   attach,
@@ -32,7 +31,7 @@ import { type Heard, type Player, Seats } from "./seats.ts";
 export const gameServerDefaults = {
   bind: [`tcp://*:${GAME_PORT}`],
   connect: [] as string[],
-  /** Where the spectator stream is published (PUB); give none to publish nothing. */
+  /** Where the spectator stream is published (XPUB); `--publish ""` publishes nothing. */
   publish: [`tcp://*:${SPECTATOR_PORT}`],
   game: "connect4",
   /** Games per session; the seats rotate between games. */
@@ -79,7 +78,11 @@ interface Table {
   log: Logger;
 }
 
-/** Serves sessions until the count is reached or it is stopped; returns their reports. */
+/**
+ * Serves sessions until the count is reached or it is stopped; returns their reports. A session
+ * seats the players, plays the games (seats rotating), puts the players to sleep with their
+ * score after each game, and ends with "stop".
+ */
 export async function runGameServer(
   options: GameServerOptions,
   rules: AnyGame = gameNamed(options.game),
@@ -214,7 +217,8 @@ async function playGame(table: Table, order: Player[], game: number): Promise<Ga
       case "action": {
         state = rules.play(state, seat, outcome.action, random);
         record.moves.push({ seat, action: outcome.action.label });
-        const move = `game ${game} move ${record.moves.length}: ${who(seat)} ${rules.describe(outcome.action)}`;
+        const played = `${who(seat)} ${rules.describe(outcome.action)}`;
+        const move = `game ${game} move ${record.moves.length}: ${played}`;
         log.info(move);
         broadcast.publish(`${move}\n${encodePod(rules.view(state, seat))}`);
         break;
@@ -225,7 +229,8 @@ async function playGame(table: Table, order: Player[], game: number): Promise<Ga
           break; // the top of the loop sees it has left
         }
         state = rules.pass(state, seat, random);
-        const missed = `game ${game}: ${who(seat)} did not answer in ${options.moveTimeoutMs} ms; the turn passes`;
+        const late = `did not answer in ${options.moveTimeoutMs} ms; the turn passes`;
+        const missed = `game ${game}: ${who(seat)} ${late}`;
         log.warn(missed);
         broadcast.publish(missed);
         break;

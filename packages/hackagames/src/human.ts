@@ -1,5 +1,4 @@
-// A human player in the terminal: the same REQ player loop as the bots, but the decision comes
-// from the keyboard. Shows the state readably, prompts for a move, says why a move is illegal.
+// A human player in the terminal: shows the state, prompts for a move, says why a move is illegal.
 // Talks to: game-server.ts, or an original HackaGames game (ROUTER on port 1400).
 // Run: pnpm --filter hackagames human [--connect tcp://localhost:1400]
 import { createInterface } from "node:readline";
@@ -45,6 +44,7 @@ const HINTS: Record<string, string> = {
   Connect4: "a column, 1 to 7",
 };
 
+/** The same REQ player loop as the bots; the decision comes from the keyboard. */
 export async function runHuman(
   options: HumanOptions,
   terminal: Terminal = { input: process.stdin, output: process.stdout },

@@ -4,7 +4,7 @@
 // Talks to: game-server.ts, or an original HackaGames game (ROUTER on port 1400).
 import { attach, closeOnAbort, type Logger, type RoleControl } from "@zmq-patterns/helpers";
 import { Request } from "zeromq";
-import { decodePod, encodePod, type Pod } from "./pod.ts";
+import { decodePod, encodePod, type Pod, pod } from "./pod.ts";
 import { JOIN, READY, readGameMessage } from "./protocol.ts";
 
 /** What a player knows when it must decide. */
@@ -53,7 +53,7 @@ export async function runPlayer(
   options.onReady?.(endpoints);
 
   const results: number[] = [];
-  let seating = { seat: 0, players: 0, configuration: decodePod("0 0 0 0 : ") };
+  let seating = { seat: 0, players: 0, configuration: pod("") }; // until the first wake-up
   let request = JOIN; // the first thing a player says
   try {
     // #region player-loop
@@ -70,9 +70,13 @@ export async function runPlayer(
           log.warn("the game has no seat for us (nop)");
           return { results, ended: "nop" };
         case "wake-up":
-          seating = { ...message, configuration: decodePod(message.configuration) };
+          seating = {
+            seat: message.seat,
+            players: message.players,
+            configuration: decodePod(message.configuration),
+          };
           log.info(
-            `woke up: player ${message.seat} of ${message.players} at ${seating.configuration.label}`,
+            `woke up: player ${seating.seat} of ${seating.players} at ${seating.configuration.label}`,
           );
           request = READY;
           break;
@@ -89,13 +93,13 @@ export async function runPlayer(
           log.info(`game over: result ${message.result}`);
           request = READY;
           break;
-        case "stop":
-          log.info(
-            `session over${message.error ? ` (error ${message.error})` : ""}: results ${results.join(" ") || "none"}`,
-          );
+        case "stop": {
+          const why = message.error ? ` (error ${message.error})` : "";
+          log.info(`session over${why}: results ${results.join(" ") || "none"}`);
           return message.error
             ? { results, ended: "stop", error: message.error }
             : { results, ended: "stop" };
+        }
       }
     }
     // #endregion

@@ -1,5 +1,4 @@
-// Step 1's client: a REQ socket that sends its name once and prints the answer, which the
-// seed router only gives once three clients are waiting.
+// Step 1's client: a REQ socket that sends its name and prints the answer (once three are waiting).
 // Talks to: seed-router.ts (ROUTER).
 // Run: pnpm --filter hackagames seed-client [--connect tcp://localhost:1400] [--name alice]
 import {

@@ -1,6 +1,4 @@
-// Step 1, the seed of the game server: a ROUTER that waits until three REQ clients have each
-// sent their name, then answers each one by name. The ROUTER is what makes this possible: it
-// tells us who sent each message (a routing id), and lets us answer them later, in any order.
+// Step 1, the seed: a ROUTER that holds three REQ clients' requests, then answers each by name.
 // Talks to: seed-client.ts (REQ), or any REQ socket sending one text frame.
 // Run: pnpm --filter hackagames seed-router [--bind tcp://*:1400] [--clients 3]
 import {
@@ -39,7 +37,11 @@ export function checkName(frames: Buffer[]): string | undefined {
   return undefined;
 }
 
-/** Answers clients in rounds of `clients`; returns how many rounds it answered. */
+/**
+ * Answers clients in rounds of `clients`; returns how many rounds it answered. The ROUTER is
+ * what makes this possible: it tells us who sent each message (a routing id), and lets us
+ * answer later, in any order.
+ */
 export async function runSeedRouter(options: SeedRouterOptions): Promise<number> {
   const log = roleLog(options.name);
   const router = new Router({ linger: 0, maxMessageSize: MAX_MESSAGE_BYTES });

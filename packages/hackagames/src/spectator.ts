@@ -1,5 +1,5 @@
 // A spectator: a SUB socket that prints every move and score the game server publishes.
-// Talks to: game-server.ts (its PUB side, port 1401). Watching changes nothing in the game.
+// Talks to: game-server.ts (its XPUB, port 1401). Watching changes nothing in the game.
 // Run: pnpm --filter hackagames spectator [--connect tcp://localhost:1401] [--sessions 0]
 import {
   attach,
