@@ -1,0 +1,88 @@
+// What travels between a HackaGames game (ROUTER) and its players (REQ): one UTF-8 text frame
+// each way, lines separated by "\n". These match HackaGames 0.5, so its Python players can join
+// our games unchanged (see docs/hackagames.md for the whole conversation).
+
+export const GAME_PORT = 1400;
+/** Our addition: the game publishes every move and score here (PUB), for spectators. */
+export const SPECTATOR_PORT = 1401;
+
+/** Player -> game. */
+export const JOIN = "player";
+export const READY = "ready";
+
+/** Game -> player. */
+export const YES = "yes";
+export const NOP = "nop";
+export const WAKE_UP = "wake-up";
+export const PERCEPTION = "perception";
+export const SLEEP = "sleep";
+export const STOP = "stop";
+
+/** Longest request the game reads; a longer one is refused with an error, the game goes on. */
+export const MAX_REQUEST_BYTES = 4096;
+/** libzmq drops a peer that sends more than this (ZMQ_MAXMSGSIZE): our code never sees it. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** `wake-up\nplayer <seat> on <players>\n<configuration Pod>` */
+export const wakeUpMessage = (seat: number, players: number, configuration: string): string =>
+  `${WAKE_UP}\nplayer ${seat} on ${players}\n${configuration}`;
+
+/** `perception\n<state Pod>`: the player's next request is its action. */
+export const perceptionMessage = (state: string): string => `${PERCEPTION}\n${state}`;
+
+/** `sleep\nresult <score>\n<state Pod>`: the game is over for this player. */
+export const sleepMessage = (result: number, state: string): string =>
+  `${SLEEP}\nresult ${result}\n${state}`;
+
+/**
+ * `stop`, or `stop\nerror <why>` for a player sent away: `stop\nerror protocol` answers a
+ * player that speaks out of turn (as in HackaGames); we add `stop\nerror timeout`.
+ */
+export const stopMessage = (error?: "protocol" | "timeout"): string =>
+  error ? `${STOP}\nerror ${error}` : STOP;
+
+/** What a player hears from the game, read from one reply. */
+export type GameMessage =
+  | { kind: "yes" }
+  | { kind: "nop" }
+  | { kind: "wake-up"; seat: number; players: number; configuration: string[] }
+  | { kind: "perception"; state: string[] }
+  | { kind: "sleep"; result: number; state: string[] }
+  | { kind: "stop"; error?: string };
+
+/** Reads a reply from the game; throws with the reason when it is not one we know. */
+export function readGameMessage(text: string): GameMessage {
+  const [command, ...rest] = text.split("\n");
+  switch (command) {
+    case YES:
+      return { kind: "yes" };
+    case NOP:
+      return { kind: "nop" };
+    case WAKE_UP: {
+      const match = /^player (\d+) on (\d+)$/.exec(rest[0] ?? "");
+      if (!match) throw new Error(`wake-up without "player <i> on <N>": ${JSON.stringify(text)}`);
+      return {
+        kind: "wake-up",
+        seat: Number(match[1]),
+        players: Number(match[2]),
+        configuration: rest.slice(1),
+      };
+    }
+    case PERCEPTION:
+      return { kind: "perception", state: rest };
+    case SLEEP: {
+      const match = /^result (\S+)$/.exec(rest[0] ?? "");
+      const result = Number(match?.[1]);
+      if (!match || !Number.isFinite(result)) {
+        throw new Error(`sleep without "result <score>": ${JSON.stringify(text)}`);
+      }
+      return { kind: "sleep", result, state: rest.slice(1) };
+    }
+    case STOP: {
+      const error = /^error (.+)$/.exec(rest[0] ?? "")?.[1];
+      return error ? { kind: "stop", error } : { kind: "stop" };
+    }
+    default:
+      throw new Error(`unknown message from the game: ${JSON.stringify(text.slice(0, 80))}`);
+  }
+}
