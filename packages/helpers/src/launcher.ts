@@ -74,6 +74,21 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
     if (running.size === 0) settle();
   };
 
+  const timeoutMs = scenario.timeoutMs ?? 60_000;
+  const timer = setTimeout(() => {
+    failures.push(`scenario did not finish within ${timeoutMs} ms`);
+    stopAll("time limit reached");
+  }, timeoutMs);
+  // Ctrl-C (or SIGTERM) on `start` is the learner's choice, not a failure: every role is
+  // stopped, and the exit code is 0 if each of them stopped cleanly.
+  let interrupted = false;
+  const interrupt = (signal: NodeJS.Signals) => {
+    interrupted = true;
+    stopAll(`${signal} received`);
+  };
+  process.once("SIGINT", interrupt);
+  process.once("SIGTERM", interrupt);
+
   for (const role of scenario.roles) {
     if (stopping) break;
     let markReady: () => void = () => {};
@@ -105,18 +120,6 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
     if (role.readyWhen) await ready;
   }
 
-  const timeoutMs = scenario.timeoutMs ?? 60_000;
-  const timer = setTimeout(() => {
-    failures.push(`scenario did not finish within ${timeoutMs} ms`);
-    stopAll("time limit reached");
-  }, timeoutMs);
-  const interrupt = () => {
-    failures.push("interrupted");
-    stopAll("interrupted");
-  };
-  process.once("SIGINT", interrupt);
-  process.once("SIGTERM", interrupt);
-
   await finished;
   clearTimeout(timer);
   process.off("SIGINT", interrupt);
@@ -127,7 +130,7 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
     for (const failure of failures) log.error(failure);
     return 1;
   }
-  log.info("every role ended cleanly");
+  log.info(interrupted ? "interrupted; every role stopped cleanly" : "every role ended cleanly");
   return 0;
 }
 

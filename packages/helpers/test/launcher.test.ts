@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runScenario } from "../src/launcher.ts";
+import { runRoleProcess } from "../src/testing.ts";
 
 const fixture = fileURLToPath(new URL("./fixtures/exits.ts", import.meta.url));
 
@@ -74,4 +75,18 @@ describe("runScenario", () => {
     expect(code).toBe(1);
     expect(output.join("")).toContain("scenario did not finish within 1000 ms");
   });
+
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`on ${signal} stops every role and exits 0 when each stopped cleanly`, async () => {
+      const start = runRoleProcess(
+        fileURLToPath(new URL("./fixtures/scenario.ts", import.meta.url)),
+      );
+      await start.waitForLine(/\[client\] plain line/);
+      start.signal(signal);
+      const result = await start.exited;
+      expect(result.stdout).toContain(`${signal} received; stopping server, client`);
+      expect(result.stdout).toContain("interrupted; every role stopped cleanly");
+      expect(result.code).toBe(0);
+    });
+  }
 });
