@@ -1,0 +1,56 @@
+// remote_thr: the sending half of libzmq's throughput test. A PUSH socket connects and sends
+// <message-count> messages of <message-size> bytes as fast as it can; it prints nothing.
+// Talks to: local_thr.ts, or libzmq's own local_thr (C++), over tcp:// or ipc://.
+// Run: pnpm --filter perf remote_thr tcp://localhost:5555 100 100000
+import { isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
+import { Push } from "zeromq";
+import { readToolArgs } from "./args.ts";
+import { FLUSH_LINGER_MS, PERF_PORT } from "./protocol.ts";
+
+export const remoteThrDefaults = {
+  connect: `tcp://localhost:${PERF_PORT}`,
+  messageSize: 100,
+  messageCount: 100_000,
+  name: "remote_thr",
+};
+export type RemoteThrOptions = typeof remoteThrDefaults & RoleControl;
+
+/** Sends the messages; returns how many were queued (fewer when stopped). */
+export async function runRemoteThr(options: RemoteThrOptions): Promise<number> {
+  // Linger, not 0: close() must still deliver the queued tail of the burst to local_thr.
+  const socket = new Push({ linger: FLUSH_LINGER_MS });
+  options.signal?.addEventListener("abort", () => {
+    if (socket.closed) return;
+    socket.linger = 0; // stopped by hand: drop what is queued and exit now
+    socket.close();
+  });
+  socket.connect(options.connect);
+  options.onReady?.([options.connect]);
+
+  // One Buffer, sent every time: zeromq.js reads it and never changes it, so reusing it is safe
+  // and the loop allocates nothing of its own.
+  const message = Buffer.alloc(options.messageSize);
+  let sent = 0;
+  try {
+    // #region hot-loop
+    for (; sent !== options.messageCount; sent++) await socket.send(message);
+    // #endregion
+  } catch (error) {
+    if (socket.closed) return sent;
+    throw error;
+  }
+  socket.close();
+  return sent;
+}
+
+if (isMain(import.meta.url)) {
+  const args = readToolArgs("remote_thr", process.argv.slice(2));
+  if (!args) process.exit(1);
+  await runRemoteThr({
+    ...remoteThrDefaults,
+    connect: args.endpoint,
+    messageSize: args.messageSize,
+    messageCount: args.count,
+    signal: stopOnSignals(remoteThrDefaults.name),
+  });
+}
