@@ -23,6 +23,7 @@ export async function runRemoteLat(options: RemoteLatOptions): Promise<string[]>
   const socket = new Request({ linger: 0 });
   closeOnAbort(options.signal, socket);
   socket.connect(options.connect);
+  log.note(`connecting to ${options.connect}`); // on stderr; ZeroMQ retries until a peer is there
   options.onReady?.([options.connect]);
 
   const message = Buffer.alloc(messageSize); // one Buffer for every request

@@ -4,7 +4,8 @@
 // Run: pnpm --filter perf remote_thr tcp://localhost:5555 100 100000
 import { isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
 import { Push } from "zeromq";
-import { readToolArgs } from "./args.ts";
+import { readToolArgs, toolLog } from "./args.ts";
+import { watchPeerLeaving } from "./drain.ts";
 import { FLUSH_LINGER_MS, PERF_PORT } from "./protocol.ts";
 
 export const remoteThrDefaults = {
@@ -17,6 +18,7 @@ export type RemoteThrOptions = typeof remoteThrDefaults & RoleControl;
 
 /** Sends the messages; returns how many were queued (fewer when stopped). */
 export async function runRemoteThr(options: RemoteThrOptions): Promise<number> {
+  const log = toolLog(options.name);
   // Linger, not 0: close() must still deliver the queued tail of the burst to local_thr.
   const socket = new Push({ linger: FLUSH_LINGER_MS });
   options.signal?.addEventListener("abort", () => {
@@ -24,7 +26,9 @@ export async function runRemoteThr(options: RemoteThrOptions): Promise<number> {
     socket.linger = 0; // stopped by hand: drop what is queued and exit now
     socket.close();
   });
+  const peerLeft = watchPeerLeaving(socket, FLUSH_LINGER_MS);
   socket.connect(options.connect);
+  log.note(`connecting to ${options.connect}`); // on stderr; ZeroMQ retries until a peer is there
   options.onReady?.([options.connect]);
 
   // One Buffer, sent every time: zeromq.js reads it and never changes it, so reusing it is safe
@@ -39,6 +43,8 @@ export async function runRemoteThr(options: RemoteThrOptions): Promise<number> {
     if (socket.closed) return sent;
     throw error;
   }
+  // local_thr closes once it has every message: wait for that, then close (see drain.ts).
+  await peerLeft();
   socket.close();
   return sent;
 }
