@@ -1,6 +1,5 @@
-// inproc_lat: libzmq's latency test with both ends in one process, over inproc://. The main
-// thread's REQ sends <message-size> bytes and a worker thread's REP sends them back,
-// <roundtrip-count> times. Talks to: itself (inproc_lat_thread.ts). Prints libzmq's lines.
+// inproc_lat: libzmq's latency test in one process (main thread's REQ measures, a worker echoes).
+// Talks to: inproc_lat_thread.ts (the worker thread) over inproc://lat_test. Prints libzmq's lines.
 // Run: pnpm --filter perf inproc_lat 1 10000
 import { isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
 import { Request } from "zeromq";

@@ -1,6 +1,5 @@
-// inproc_thr: libzmq's throughput test with both ends in one process, over inproc://. One
-// thread sends <message-count> messages of <message-size> bytes, another receives and measures.
-// Talks to: itself (a worker thread: inproc_thr_thread.ts). Prints libzmq's lines.
+// inproc_thr: libzmq's throughput test in one process (main thread's PUSH sends, a worker counts).
+// Talks to: inproc_thr_thread.ts (the worker thread) over inproc://thr_test. Prints libzmq's lines.
 // Run: pnpm --filter perf inproc_thr 100 100000
 import { isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
 import { Push } from "zeromq";

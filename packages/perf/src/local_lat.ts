@@ -1,5 +1,4 @@
-// local_lat: the echoing half of libzmq's latency test. A REP socket binds and sends every
-// request straight back, <roundtrip-count> times; like libzmq's, it prints nothing.
+// local_lat: libzmq's latency test, echoing side (REP binds, echoes each request, prints nothing).
 // Talks to: remote_lat.ts, or libzmq's own remote_lat (C++), over tcp:// or ipc://.
 // Run: pnpm --filter perf local_lat tcp://*:5555 1 10000   (then remote_lat in a 2nd terminal)
 import { isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";

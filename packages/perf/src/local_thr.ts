@@ -1,5 +1,4 @@
-// local_thr: the measuring half of libzmq's throughput test. A PULL socket binds, takes
-// <message-count> messages of <message-size> bytes and prints the mean rate, in libzmq's format.
+// local_thr: libzmq's throughput test, measuring side (PULL binds, counts, prints msg/s, Mb/s).
 // Talks to: remote_thr.ts, or libzmq's own remote_thr (C++), over tcp:// or ipc://.
 // Run: pnpm --filter perf local_thr tcp://*:5555 100 100000   (then remote_thr in a 2nd terminal)
 import { closeOnAbort, isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";

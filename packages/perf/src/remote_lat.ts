@@ -1,6 +1,5 @@
-// remote_lat: the measuring half of libzmq's latency test. A REQ socket connects, sends a
-// message of <message-size> bytes and waits for it to come back, <roundtrip-count> times, then
-// prints half the average round trip. Talks to: local_lat.ts, or libzmq's own local_lat (C++).
+// remote_lat: libzmq's latency test, measuring side (REQ connects, times round trips, prints it).
+// Talks to: local_lat.ts, or libzmq's own local_lat (C++), over tcp:// or ipc://.
 // Run: pnpm --filter perf remote_lat tcp://localhost:5555 1 10000
 import { closeOnAbort, isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
 import { Request } from "zeromq";

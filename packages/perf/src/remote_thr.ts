@@ -1,5 +1,4 @@
-// remote_thr: the sending half of libzmq's throughput test. A PUSH socket connects and sends
-// <message-count> messages of <message-size> bytes as fast as it can; it prints nothing.
+// remote_thr: libzmq's throughput test, sending side (PUSH connects, sends flat out, prints none).
 // Talks to: local_thr.ts, or libzmq's own local_thr (C++), over tcp:// or ipc://.
 // Run: pnpm --filter perf remote_thr tcp://localhost:5555 100 100000
 import { isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
