@@ -61,6 +61,7 @@ export function renderChart(results: BenchmarkResult[], caption: string): string
   const height = top + 20;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(caption)}</title>`,
     "<style>.title{font-weight:bold;font-size:13px}.note{fill:#555}.bar{fill:#4878a8}.spread{stroke:#222;stroke-width:2}text{fill:#222}</style>",
     `<rect width="${WIDTH}" height="${height}" fill="#fff"/>`,
     ...body,

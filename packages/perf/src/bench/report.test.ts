@@ -34,12 +34,12 @@ const machine: Machine = {
 };
 
 describe("the results table", () => {
-  it("has a row per case with the median and the min–max of every metric", () => {
+  it("has a row per case with the median and the min–max of every metric, aligned", () => {
     expect(renderTable(result).split("\n")).toEqual([
       "| case | msg/s (median) | spread (min–max) | µs (median) | spread (min–max) |",
-      "| --- | --- | --- | --- | --- |",
-      "| fast | 1,000 | 900 – 1,100 | 2 | 1 – 3 |",
-      "| slow | 500 | 400 – 600 | 5 | 4 – 6 |",
+      "| ---- | -------------- | ---------------- | ----------- | ---------------- |",
+      "| fast | 1,000          | 900 – 1,100      | 2           | 1 – 3            |",
+      "| slow | 500            | 400 – 600        | 5           | 4 – 6            |",
     ]);
   });
 });
@@ -71,6 +71,7 @@ describe("the chart", () => {
     expect(svg.trimEnd().endsWith("</svg>")).toBe(true);
     expect(svg.match(/class="bar"/g)).toHaveLength(2);
     expect(svg.match(/class="spread"/g)).toHaveLength(2);
+    expect(svg).toContain("<title>caption &lt;1&gt;</title>"); // what a screen reader says
   });
 
   it("draws bars in proportion to the medians, on the first metric", () => {

@@ -15,7 +15,7 @@ export interface Machine {
   repeats: number;
 }
 
-/** One Markdown table: a row per case, median and min–max of each metric. */
+/** One Markdown table: a row per case, median and min–max of each metric; columns aligned. */
 export function renderTable(result: BenchmarkResult): string {
   const units = result.benchmark.metrics.map((metric) => displayUnit(metric.unit));
   const header = ["case", ...units.flatMap((unit) => [`${unit} (median)`, "spread (min–max)"])];
@@ -29,9 +29,14 @@ export function renderTable(result: BenchmarkResult): string {
       ];
     }),
   ]);
-  return [header, header.map(() => "---"), ...rows]
-    .map((cells) => `| ${cells.join(" | ")} |`)
-    .join("\n");
+  const widths = header.map((_, column) =>
+    Math.max(3, ...[header, ...rows].map((cells) => [...cells[column]!].length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => cell + " ".repeat(widths[column]! - [...cell].length)).join(" | ")} |`;
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join(
+    "\n",
+  );
 }
 
 export function renderReport(
