@@ -1,7 +1,8 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EPHEMERAL, runRoleProcess } from "@zmq-patterns/helpers/testing";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { removeIpcFile } from "./bench/processes.ts";
 import { isToolLine } from "./output.ts";
 import { type ToolName, USAGE } from "./protocol.ts";
 
@@ -39,7 +40,15 @@ async function runPair(local: ToolName, remote: ToolName, bind: string, args: st
   return { local: await binder.exited, remote: await connector.exited };
 }
 
-const ipcEndpoint = (name: string) => `ipc://${join(tmpdir(), `perf-test-${process.pid}-${name}`)}`;
+const ipcEndpoints: string[] = [];
+const ipcEndpoint = (name: string) => {
+  const endpoint = `ipc://${join(tmpdir(), `perf-test-${process.pid}-${name}`)}`;
+  ipcEndpoints.push(endpoint);
+  return endpoint;
+};
+afterAll(() => {
+  for (const endpoint of ipcEndpoints) removeIpcFile(endpoint);
+});
 
 describe("the perf tools print libzmq's lines", () => {
   for (const [transport, bind] of [

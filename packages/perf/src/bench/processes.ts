@@ -1,6 +1,7 @@
 // Runs the tools and fixtures as real child processes, as a reader would in two terminals, and
 // reads their libzmq-format lines back. The binding side prints "bound to <endpoint>" on stderr;
 // the connecting side starts only then, so connecting is never part of a figure.
+import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,7 +34,7 @@ export async function measurePair(binder: Side, connector: Side): Promise<ToolFi
   const outputs = await Promise.all([
     succeed(bound, binder.script),
     succeed(connecting, connector.script),
-  ]);
+  ]).finally(() => removeIpcFile(endpoint!));
   return parseToolOutput(outputs.join("\n"));
 }
 
@@ -48,6 +49,11 @@ let ipcCount = 0;
 /** A fresh ipc:// endpoint in the temporary directory. */
 export const ipcEndpoint = (): string =>
   `ipc://${join(tmpdir(), `zmq-perf-${process.pid}-${++ipcCount}.ipc`)}`;
+
+/** libzmq leaves an ipc:// endpoint's socket file behind when the process exits: remove it. */
+export function removeIpcFile(endpoint: string): void {
+  if (endpoint.startsWith("ipc://")) rmSync(endpoint.slice("ipc://".length), { force: true });
+}
 
 /** The figure a benchmark wants, or an error naming what the output lacked. */
 export function figure(figures: ToolFigures, key: keyof ToolFigures): number {
