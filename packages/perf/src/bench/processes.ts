@@ -1,0 +1,63 @@
+// Runs the tools and fixtures as real child processes, as a reader would in two terminals, and
+// reads their libzmq-format lines back. The binding side prints "bound to <endpoint>" on stderr;
+// the connecting side starts only then, so connecting is never part of a figure.
+import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runRoleProcess } from "@zmq-patterns/helpers/testing";
+import { parseToolOutput, type ToolFigures } from "../output.ts";
+
+export const packageDir = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface Side {
+  script: string;
+  /** The arguments; the connecting side's may contain ENDPOINT, replaced by the bound one. */
+  args: string[];
+}
+export const ENDPOINT = "<endpoint>";
+
+async function succeed(child: ReturnType<typeof runRoleProcess>, script: string) {
+  const result = await child.exited;
+  if (result.code !== 0) {
+    throw new Error(`${script} exited with ${result.code ?? result.signal}:\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+/** Starts `binder`, waits until it is bound, starts `connector`; returns both outputs' figures. */
+export async function measurePair(binder: Side, connector: Side): Promise<ToolFigures> {
+  const bound = runRoleProcess(binder.script, binder.args, packageDir);
+  const [, endpoint] = await bound.waitForLine(/bound to (\S+)/);
+  const args = connector.args.map((arg) => (arg === ENDPOINT ? endpoint! : arg));
+  const connecting = runRoleProcess(connector.script, args, packageDir);
+  const outputs = await Promise.all([
+    succeed(bound, binder.script),
+    succeed(connecting, connector.script),
+  ]).finally(() => removeIpcFile(endpoint!));
+  return parseToolOutput(outputs.join("\n"));
+}
+
+/** Runs one process (the inproc tools) and returns its figures. */
+export async function measureAlone(side: Side): Promise<ToolFigures> {
+  return parseToolOutput(
+    await succeed(runRoleProcess(side.script, side.args, packageDir), side.script),
+  );
+}
+
+let ipcCount = 0;
+/** A fresh ipc:// endpoint in the temporary directory. */
+export const ipcEndpoint = (): string =>
+  `ipc://${join(tmpdir(), `zmq-perf-${process.pid}-${++ipcCount}.ipc`)}`;
+
+/** libzmq leaves an ipc:// endpoint's socket file behind when the process exits: remove it. */
+export function removeIpcFile(endpoint: string): void {
+  if (endpoint.startsWith("ipc://")) rmSync(endpoint.slice("ipc://".length), { force: true });
+}
+
+/** The figure a benchmark wants, or an error naming what the output lacked. */
+export function figure(figures: ToolFigures, key: keyof ToolFigures): number {
+  const value = figures[key];
+  if (value === undefined) throw new Error(`no "${key}" line in ${JSON.stringify(figures)}`);
+  return value;
+}
