@@ -10,6 +10,7 @@
 // A thread that has something to hand back (its result, or "ready") calls postToParent(value) and
 // the parent reads it from `firstMessage`.
 //
+// #region rules
 // Two rules keep threads from taking the whole process down:
 // - A thread that is ended from outside (worker.terminate(), process.exit) while one of its
 //   zeromq sockets has a receive or send pending aborts the process. So a thread is never ended
@@ -20,6 +21,7 @@
 //   that ends before then crashes the process (we saw "double free", exit 134). So a thread that
 //   ends first must not send such Buffers to a thread that lives on: send from the thread that
 //   lives longest, or send a string (copied into memory no thread owns).
+// #endregion
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { roleLog } from "./log.ts";
 
