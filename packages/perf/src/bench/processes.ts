@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runRoleProcess } from "@zmq-patterns/helpers/testing";
+import { runRoleProcess } from "@zmq-patterns/helpers";
 import { parseToolOutput, type ToolFigures } from "../output.ts";
 
 export const packageDir = fileURLToPath(new URL("../..", import.meta.url));
