@@ -19,6 +19,7 @@ const PIPELINE_SIZE = 64;
 
 type Path = "direct" | "broker" | "proxy";
 
+// #region round-trip-case
 /**
  * Round trips per second with `workers` echo workers and as many REQ clients (one process, one
  * request in flight each). Direct, every client connects to every worker; otherwise clients
@@ -53,6 +54,7 @@ function roundTripCase(path: Path, workers: number, roundtrips: number): Case {
     });
   return { label, measure };
 }
+// #endregion
 
 export function brokerOverhead(scale: number): Benchmark {
   // A multiple of 4, so that 4 clients share the round trips evenly.
