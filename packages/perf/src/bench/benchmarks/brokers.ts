@@ -3,6 +3,7 @@
 // direct (PUSH to PULL) against through its streamer. Every role is its own process, as in the
 // Guide; the broker package's roles run unchanged (fixtures/device.ts, fixtures/echo_worker.ts).
 import { type Benchmark, type Case, medianOf, times } from "../benchmark.ts";
+import { formatValue } from "../format.ts";
 import { figure, figuresOf, withProcesses } from "../processes.ts";
 
 const DEVICE = "src/bench/fixtures/device.ts";
@@ -18,6 +19,8 @@ const PIPELINE_MESSAGES = 200_000;
 const PIPELINE_SIZE = 64;
 
 type Path = "direct" | "broker" | "proxy";
+
+const percent = (part: number, whole: number) => `${Math.round((part / whole) * 100)}%`;
 
 // #region round-trip-case
 /**
@@ -75,15 +78,16 @@ export function brokerOverhead(scale: number): Benchmark {
         medianOf(results, `${path}, ${workers} worker${workers > 1 ? "s" : ""}`);
       const [direct1, broker1, proxy1] = [rate("direct", 1), rate("broker", 1), rate("proxy", 1)];
       const [direct4, broker4, proxy4] = [rate("direct", 4), rate("broker", 4), rate("proxy", 4)];
-      const hops = `One client waiting for each reply got ${times(broker1, direct1)} (our broker) and ${times(proxy1, direct1)} (the proxy) of the direct rate, because every request and reply now makes two hops instead of one`;
-      const funnel = `with 4 clients and 4 workers (direct: ${times(direct4, direct1)} the one-worker rate) the broker is the funnel every message passes`;
+      const addedUs = (rate: number) => formatValue(1_000_000 / rate - 1_000_000 / direct1);
+      const one = `For one client waiting for each reply, our broker added ${addedUs(broker1)} µs to every round trip (${percent(broker1, direct1)} of the direct rate) and the proxy ${addedUs(proxy1)} µs (${percent(proxy1, direct1)}), as a request and its reply now make two hops each`;
+      const four = `4 clients on 4 workers raised every rate (direct: ${times(direct4, direct1)}) yet kept the broker at ${percent(broker4, direct4)} and the proxy at ${percent(proxy4, direct4)} of direct`;
       const devices =
         Math.max(proxy4, broker4) < 1.15 * Math.min(proxy4, broker4)
-          ? "and our JavaScript loop kept up with the native proxy, so a hand-written broker is affordable when you must look at messages (routing, heartbeats)"
+          ? "our JavaScript loop kept up with the native proxy, so write your own where you must look at messages (routing, heartbeats) and use the Proxy where you only forward"
           : proxy4 > broker4
-            ? `and the native proxy carried ${times(proxy4, broker4)} what our JavaScript loop did, so use zeromq's Proxy when you only forward and write your own loop only when you must look at messages (routing, heartbeats)`
-            : `and our JavaScript loop carried ${times(broker4, proxy4)} what the native proxy did (it forwards in one libuv thread, one message at a time), so a hand-written broker is no handicap when you must look at messages`;
-      return `${hops}; ${funnel}, ${devices}: put a broker in for what it buys (workers that come and go behind one address), not for speed.`;
+            ? `the native proxy carried ${times(proxy4, broker4)} what our JavaScript loop did, so use zeromq's Proxy where you only forward and your own loop only where you must look at messages`
+            : `our JavaScript loop carried ${times(broker4, proxy4)} what the native proxy did (it forwards in one libuv thread), so a hand-written broker is no handicap`;
+      return `${one}; ${four}: the cost is per message, so a broker is cheap in front of requests that take milliseconds of work and expensive in front of tiny ones, and ${devices}.`;
     },
   };
 }
@@ -131,10 +135,10 @@ export function streamerThroughput(scale: number): Benchmark {
       const direct = medianOf(results, "direct");
       const streamed = medianOf(results, "through the streamer");
       const verdict =
-        streamed >= 0.8 * direct
-          ? "a one-way stream hardly notices a native device, because the sender never waits for the far end, so put a streamer in wherever producers and workers should come and go behind one stable address"
-          : "the extra hop and the third process on the machine show, so add a streamer for what it buys (one stable address for producers and workers that come and go), not on a path where every message counts";
-      return `Through the streamer the pipeline moved ${times(streamed, direct)} the messages per second of a direct PUSH to PULL: ${verdict}.`;
+        streamed >= 0.9 * direct
+          ? "so the device cost next to nothing"
+          : "a cost (one more process, one more hop per message) far smaller than a broker's in request-reply";
+      return `Through the streamer the pipeline kept ${percent(streamed, direct)} of the direct rate, ${verdict}: a hop costs most where someone waits for its answer, and no PUSH does, so put a streamer wherever producers and workers should come and go behind one stable address.`;
     },
   };
 }
