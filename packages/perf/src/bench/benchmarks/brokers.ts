@@ -2,6 +2,7 @@
 // broker package's hand-written broker and through its built-in-Proxy broker; and a pipeline
 // direct (PUSH to PULL) against through its streamer. Every role is its own process, as in the
 // Guide; the broker package's roles run unchanged (fixtures/device.ts, fixtures/echo_worker.ts).
+import type { RoleChild } from "@zmq-patterns/helpers";
 import { type Benchmark, type Case, medianOf, times } from "../benchmark.ts";
 import { formatValue } from "../format.ts";
 import { figure, figuresOf, withProcesses } from "../processes.ts";
@@ -94,11 +95,17 @@ export function brokerOverhead(scale: number): Benchmark {
 
 /** Records per second through a PUSH -> PULL pipeline, direct or through the streamer. */
 function pipelineCase(label: string, viaStreamer: boolean, messages: number): Case {
-  const flags = ["--style", "each", "--record-size", String(PIPELINE_SIZE)];
-  flags.push("--records", String(messages));
+  const flags = [
+    "--style",
+    "each",
+    "--record-size",
+    `${PIPELINE_SIZE}`,
+    "--records",
+    `${messages}`,
+  ];
   const measure = () =>
     withProcesses(async (start) => {
-      let receiver: ReturnType<typeof start>;
+      let receiver: RoleChild;
       let senderEndpoint: string;
       if (viaStreamer) {
         const streamer = start(DEVICE, ["--kind", "streamer"]);
