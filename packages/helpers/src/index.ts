@@ -10,5 +10,6 @@ export { attach, closeOnAbort, isMain, STOP_GRACE_MS, stopOnSignals } from "./li
 export type { Logger } from "./log.ts";
 export { roleLog } from "./log.ts";
 export { messagesOf } from "./receive.ts";
+export { type ProcessResult, type RoleChild, runRoleProcess } from "./role-process.ts";
 export { type JsonLinesStore, openJsonLinesStore } from "./store.ts";
 export * from "./threads.ts";

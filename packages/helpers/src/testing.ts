@@ -5,7 +5,6 @@
 //   ...
 //   await server.stop();
 import { vi } from "vitest";
-import { spawnTypeScript } from "./launcher.ts";
 import type { RoleControl } from "./lifecycle.ts";
 
 export interface RunningRole<R> {
@@ -42,67 +41,8 @@ export function startRole<O, R>(
 /** Loopback endpoint on a port the OS picks: tests never collide, so packages test in parallel. */
 export const EPHEMERAL = "tcp://127.0.0.1:*";
 
-export interface ProcessResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-export interface RoleChild {
-  /** Resolves with the first output line matching `pattern` (e.g. the "bound to" line). */
-  waitForLine(pattern: RegExp): Promise<RegExpMatchArray>;
-  signal(name: NodeJS.Signals): void;
-  exited: Promise<ProcessResult>;
-}
-
-/** Runs a TypeScript file as a real child process, as `pnpm <script>` would. */
-export function runRoleProcess(
-  script: string,
-  args: string[] = [],
-  cwd = process.cwd(),
-): RoleChild {
-  const child = spawnTypeScript(script, args, cwd);
-  let stdout = "";
-  let stderr = "";
-  const watchers: { pattern: RegExp; found: (match: RegExpMatchArray) => void }[] = [];
-  const check = () => {
-    for (const watcher of [...watchers]) {
-      const match = (stdout + stderr).match(watcher.pattern);
-      if (match) {
-        watchers.splice(watchers.indexOf(watcher), 1);
-        watcher.found(match);
-      }
-    }
-  };
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-    check();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-    check();
-  });
-  const exited = new Promise<ProcessResult>((resolve) => {
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return {
-    waitForLine: (pattern) =>
-      new Promise((resolve, reject) => {
-        watchers.push({ pattern, found: resolve });
-        check();
-        exited.then((result) =>
-          reject(
-            new Error(
-              `process exited before printing ${pattern}:\n${result.stdout}${result.stderr}`,
-            ),
-          ),
-        );
-      }),
-    signal: (name) => child.kill(name),
-    exited,
-  };
-}
+// runRoleProcess lives in role-process.ts, which does not load vitest: benchmarks use it too.
+export { type ProcessResult, type RoleChild, runRoleProcess } from "./role-process.ts";
 
 export interface LogLine {
   line: string;

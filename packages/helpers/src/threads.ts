@@ -7,21 +7,37 @@
 //                   await runStep1({ ...threadData<Step1Knobs>(), signal: stopOnParentMessage("step1") });
 //                 }
 //
-// A thread that is ended from outside (worker.terminate(), process.exit) while one of its zeromq
-// sockets has a receive or send pending aborts the whole process. So a thread is never ended
-// from outside: the parent posts a stop message, the thread closes its own sockets, its function
-// returns, and the thread ends by itself.
+// A thread that has something to hand back (its result, or "ready") calls postToParent(value) and
+// the parent reads it from `firstMessage`.
+//
+// #region rules
+// Two rules keep threads from taking the whole process down:
+// - A thread that is ended from outside (worker.terminate(), process.exit) while one of its
+//   zeromq sockets has a receive or send pending aborts the process. So a thread is never ended
+//   from outside: the parent posts a stop message, the thread closes its own sockets, its
+//   function returns, and the thread ends by itself.
+// - zeromq.js sends a Buffer over 128 bytes without copying it: the message keeps pointing at
+//   the sending thread's memory until the receiving thread's garbage collector frees it. A thread
+//   that ends before then crashes the process (we saw "double free", exit 134). So a thread that
+//   ends first must not send such Buffers to a thread that lives on: send from the thread that
+//   lives longest, or send a string (copied into memory no thread owns).
+// #endregion
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { roleLog } from "./log.ts";
 
 /** The message that asks a thread to close its sockets and return. */
 export const STOP_THREAD = "stop";
 
-export interface WorkerThread {
+export interface WorkerThread<Message = unknown> {
   /** Posts the stop message (harmless once the thread has ended). */
   stop(): void;
   /** Resolves when the thread has ended by itself; rejects with what it threw or its exit code. */
   exited: Promise<void>;
+  /**
+   * Resolves with the first value the thread passes to postToParent; rejects when the thread
+   * ends without one (or fails: `exited` says so too, so ignoring this promise is safe).
+   */
+  firstMessage: Promise<Message>;
 }
 
 interface ThreadStart {
@@ -35,7 +51,11 @@ const threadEntry = new URL("./thread-entry.mjs", import.meta.url);
  * Runs the TypeScript file at `url` in a new worker thread, with `data` for `threadData()`.
  * Aborting `signal` posts the stop message.
  */
-export function startWorkerThread(url: URL, data: unknown, signal?: AbortSignal): WorkerThread {
+export function startWorkerThread<Message = unknown>(
+  url: URL,
+  data: unknown,
+  signal?: AbortSignal,
+): WorkerThread<Message> {
   const start: ThreadStart = { entry: url.href, data };
   const worker = new Worker(threadEntry, { workerData: start });
   const stop = () => worker.postMessage(STOP_THREAD);
@@ -49,7 +69,15 @@ export function startWorkerThread(url: URL, data: unknown, signal?: AbortSignal)
       else reject(new Error(`worker thread ${url.pathname} exited with code ${code}`));
     });
   });
-  return { stop, exited };
+  const firstMessage = new Promise<Message>((resolve, reject) => {
+    worker.once("message", resolve); // delivered before "exit" when posted before returning
+    exited.then(
+      () => reject(new Error(`worker thread ${url.pathname} ended without a message`)),
+      reject,
+    );
+  });
+  firstMessage.catch(() => {}); // not every caller waits for one; a failure shows in `exited` too
+  return { stop, exited, firstMessage };
 }
 
 /** True inside the worker thread that startWorkerThread started for this module. */
@@ -79,4 +107,10 @@ export function stopOnParentMessage(label: string): AbortSignal {
   port.on("message", onMessage); // a stop posted before this line is delivered now
   port.unref();
   return controller.signal;
+}
+
+/** Passes `message` to the parent thread, where `firstMessage` resolves with the first one. */
+export function postToParent(message: unknown): void {
+  if (!parentPort) throw new Error("postToParent only works in a worker thread");
+  parentPort.postMessage(message);
 }

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { Pair } from "zeromq";
 import { runRoleProcess } from "../src/testing.ts";
-import { startWorkerThread } from "../src/threads.ts";
+import { postToParent, startWorkerThread } from "../src/threads.ts";
 
 const echoThread = new URL("./fixtures/echo-thread.ts", import.meta.url);
+const postThread = new URL("./fixtures/post-thread.ts", import.meta.url);
 let endpoints = 0;
 
 /** A PAIR bound on a fresh inproc endpoint, for one echo thread to connect to. */
@@ -57,5 +58,29 @@ describe("startWorkerThread", () => {
     const expected = [1, 2, 3, 4, 5].flatMap((round) => [`thread ${round}`, `main ${round}`]);
     expect(result.stdout.trim().split("\n")).toEqual(expected);
     expect(result.code).toBe(0);
+  });
+});
+
+describe("postToParent and firstMessage", () => {
+  it("hand the parent the first value a thread posts, even when the thread returns right after", async () => {
+    const thread = startWorkerThread<string>(postThread, { text: "result", posts: 2 });
+    await expect(thread.firstMessage).resolves.toBe("result 1");
+    await expect(thread.exited).resolves.toBeUndefined();
+  });
+
+  it("reject firstMessage when the thread ends without posting anything", async () => {
+    const thread = startWorkerThread<string>(postThread, { text: "unused", posts: 0 });
+    await expect(thread.firstMessage).rejects.toThrow("ended without a message");
+    await expect(thread.exited).resolves.toBeUndefined();
+  });
+
+  it("reject firstMessage with what the thread threw", async () => {
+    const thread = startWorkerThread(echoThread, { endpoint: "inproc://unused", fail: true });
+    await expect(thread.firstMessage).rejects.toThrow("echo-thread failed on purpose");
+    await expect(thread.exited).rejects.toThrow("echo-thread failed on purpose");
+  });
+
+  it("postToParent refuses to run outside a worker thread", () => {
+    expect(() => postToParent("nobody listens")).toThrow("only works in a worker thread");
   });
 });

@@ -1,13 +1,12 @@
 // inproc_lat: libzmq's latency test in one process (main thread's REQ measures, a worker echoes).
 // Talks to: inproc_lat_thread.ts (the worker thread) over inproc://lat_test. Prints libzmq's lines.
 // Run: pnpm --filter perf inproc_lat 1 10000
-import { isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
+import { isMain, type RoleControl, startWorkerThread, stopOnSignals } from "@zmq-patterns/helpers";
 import { Request } from "zeromq";
 import { readToolArgs } from "./args.ts";
-import type { EchoData } from "./inproc_lat_thread.ts";
+import type { CONNECTED, EchoData } from "./inproc_lat_thread.ts";
 import { latencyLine, microsecondsSince, roundtripLine, sizeLine } from "./output.ts";
 import { INPROC_LAT_ENDPOINT, WRONG_SIZE } from "./protocol.ts";
-import { startThread } from "./threads.ts";
 
 export const inprocLatDefaults = { messageSize: 1, roundtripCount: 10_000 };
 export type InprocLatOptions = typeof inprocLatDefaults & RoleControl;
@@ -20,9 +19,12 @@ export async function runInprocLat(options: InprocLatOptions): Promise<string[]>
 
   // As in libzmq, the echo runs in a worker thread and the main thread measures.
   const data: EchoData = { endpoint: INPROC_LAT_ENDPOINT, messageSize, roundtripCount };
-  const echo = startThread<"connected">(new URL("./inproc_lat_thread.ts", import.meta.url), data);
+  const echo = startWorkerThread<typeof CONNECTED>(
+    new URL("./inproc_lat_thread.ts", import.meta.url),
+    data,
+  );
   const stop = () => {
-    echo.post("stop");
+    echo.stop();
     socket.close();
   };
   options.signal?.addEventListener("abort", stop, { once: true });

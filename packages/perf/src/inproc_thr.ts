@@ -1,13 +1,12 @@
 // inproc_thr: libzmq's throughput test in one process (main thread's PUSH sends, a worker counts).
 // Talks to: inproc_thr_thread.ts (the worker thread) over inproc://thr_test. Prints libzmq's lines.
 // Run: pnpm --filter perf inproc_thr 100 100000
-import { isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
+import { isMain, type RoleControl, startWorkerThread, stopOnSignals } from "@zmq-patterns/helpers";
 import { Push } from "zeromq";
 import { readToolArgs } from "./args.ts";
 import type { ReceiverData, ReceiverResult } from "./inproc_thr_thread.ts";
 import { countLine, sizeLine, throughputLines } from "./output.ts";
 import { FLUSH_LINGER_MS, INPROC_THR_ENDPOINT } from "./protocol.ts";
-import { startThread } from "./threads.ts";
 
 export const inprocThrDefaults = { messageSize: 100, messageCount: 100_000 };
 export type InprocThrOptions = typeof inprocThrDefaults & RoleControl;
@@ -20,14 +19,14 @@ export async function runInprocThr(options: InprocThrOptions): Promise<string[]>
 
   // libzmq sends from a worker thread and measures in the main thread. In Node it is the other
   // way round: the main thread lives longest, so it sends (its Buffer outlives every message;
-  // see threads.ts) and the worker thread receives and measures.
+  // see the helpers' threads.ts) and the worker thread receives and measures.
   const data: ReceiverData = { endpoint: INPROC_THR_ENDPOINT, messageSize, messageCount };
-  const receiver = startThread<ReceiverResult>(
+  const receiver = startWorkerThread<ReceiverResult>(
     new URL("./inproc_thr_thread.ts", import.meta.url),
     data,
   );
   const stop = () => {
-    receiver.post("stop"); // the thread closes its socket and returns
+    receiver.stop(); // the thread closes its socket and returns
     socket.linger = 0;
     socket.close();
   };

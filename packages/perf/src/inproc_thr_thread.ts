@@ -1,7 +1,13 @@
 // The receiving thread of inproc_thr: a PULL socket that connects to the main thread's PUSH,
 // takes the messages and posts back how long they took, counted from the first one.
 // Talks to: inproc_thr.ts (main thread). Started by inproc_thr.ts; not run by hand.
-import { parentPort, workerData } from "node:worker_threads";
+import {
+  closeOnAbort,
+  isWorkerThreadEntry,
+  postToParent,
+  stopOnParentMessage,
+  threadData,
+} from "@zmq-patterns/helpers";
 import { Pull } from "zeromq";
 import { microsecondsSince } from "./output.ts";
 import { WRONG_SIZE } from "./protocol.ts";
@@ -16,28 +22,32 @@ export interface ReceiverResult {
   elapsedUs: number;
 }
 
-const { endpoint, messageSize, messageCount } = workerData as ReceiverData;
-const socket = new Pull({ linger: 0 });
-parentPort?.once("message", () => socket.close()); // "stop": the pending receive ends
-parentPort?.unref(); // the listener alone must not keep the thread alive
-socket.connect(endpoint);
+export async function receiveAll(data: ReceiverData, signal: AbortSignal): Promise<ReceiverResult> {
+  const { endpoint, messageSize, messageCount } = data;
+  const socket = new Pull({ linger: 0 });
+  socket.connect(endpoint);
+  closeOnAbort(signal, socket); // "stop" from the main thread: the pending receive ends
 
-let received = 0;
-let start = 0n;
-try {
-  while (received < messageCount) {
-    const frames = await socket.receive();
-    if (frames.length !== 1 || frames[0]!.length !== messageSize) {
-      throw new Error(`${WRONG_SIZE}: ${frames.length} frame(s), ${frames[0]?.length} B`);
+  let received = 0;
+  let start = 0n;
+  try {
+    while (received < messageCount) {
+      const frames = await socket.receive();
+      if (frames.length !== 1 || frames[0]!.length !== messageSize) {
+        throw new Error(`${WRONG_SIZE}: ${frames.length} frame(s), ${frames[0]?.length} B`);
+      }
+      if (received === 0) start = process.hrtime.bigint();
+      received += 1;
     }
-    if (received === 0) start = process.hrtime.bigint();
-    received += 1;
+  } catch (error) {
+    if (!socket.closed) throw error;
   }
-} catch (error) {
-  if (!socket.closed) throw error;
+  const elapsedUs = received === messageCount ? microsecondsSince(start) : 0;
+  socket.close();
+  return { elapsedUs };
 }
-const result: ReceiverResult = {
-  elapsedUs: received === messageCount ? microsecondsSince(start) : 0,
-};
-socket.close();
-parentPort?.postMessage(result);
+
+if (isWorkerThreadEntry(import.meta.url)) {
+  const result = await receiveAll(threadData<ReceiverData>(), stopOnParentMessage("inproc_thr"));
+  postToParent(result);
+}

@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { EPHEMERAL, runRoleProcess } from "@zmq-patterns/helpers/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { removeIpcFile } from "./bench/processes.ts";
+import { runInprocLat } from "./inproc_lat.ts";
+import { runInprocThr } from "./inproc_thr.ts";
 import { isToolLine } from "./output.ts";
 import { type ToolName, USAGE } from "./protocol.ts";
 
@@ -142,4 +144,30 @@ describe("the waiting tools stop cleanly", () => {
       });
     }
   }
+});
+
+// In process: a stopped inproc tool posts its thread the stop message; the thread closes its
+// socket and returns (never terminated from outside), and the tool returns without figures.
+describe("the inproc tools stop their thread by a message", () => {
+  it("inproc_thr, stopped as it starts sending, ends its receiving thread and prints nothing", async () => {
+    const controller = new AbortController();
+    const lines = await runInprocThr({
+      messageSize: 1000,
+      messageCount: 10_000_000,
+      signal: controller.signal,
+      onReady: () => controller.abort(),
+    });
+    expect(lines).toEqual([]);
+  });
+
+  it("inproc_lat, stopped as it starts, ends its echo thread and prints nothing", async () => {
+    const controller = new AbortController();
+    const lines = await runInprocLat({
+      messageSize: 1000,
+      roundtripCount: 10_000_000,
+      signal: controller.signal,
+      onReady: () => controller.abort(),
+    });
+    expect(lines).toEqual([]);
+  });
 });

@@ -9,7 +9,7 @@ import { isMain, parseFlags, roleLog } from "@zmq-patterns/helpers";
 import { version as libzmqVersion } from "zeromq";
 import zeromqPackage from "zeromq/package.json" with { type: "json" };
 import type { BenchmarkResult } from "./benchmark.ts";
-import { benchmarks, notYetMeasured } from "./benchmarks/index.ts";
+import { benchmarks } from "./benchmarks/index.ts";
 import { renderChart } from "./chart.ts";
 import { displayUnit, formatValue } from "./format.ts";
 import { packageDir } from "./processes.ts";
@@ -56,10 +56,7 @@ export async function runBench(options: typeof benchDefaults): Promise<Benchmark
   const out = resolve(options.out);
   const seconds = Math.round((Date.now() - started) / 1000);
   const caption = `pnpm bench, ${machine.date}, Node ${machine.node}, ${machine.cores} × ${machine.cpu}, median of ${machine.repeats} runs (line: lowest to highest)`;
-  writeFileSync(
-    join(out, "performance.md"),
-    renderReport(results, machine, notYetMeasured, CHART_FILE),
-  );
+  writeFileSync(join(out, "performance.md"), renderReport(results, machine, CHART_FILE));
   writeFileSync(join(out, CHART_FILE), renderChart(results, caption));
   log.info(`wrote ${join(out, "performance.md")} and ${CHART_FILE} after ${seconds} s`);
   return results;

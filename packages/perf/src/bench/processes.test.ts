@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { brokerOverhead, streamerThroughput } from "./benchmarks/brokers.ts";
 import { sendStyles } from "./benchmarks/levers.ts";
 import { transportLatency, transportThroughput } from "./benchmarks/transports.ts";
 
@@ -14,5 +15,20 @@ describe("bench cases run the real tools", () => {
         expect(Number.isFinite(value), entry.label).toBe(true);
       }
     });
+  }
+});
+
+// The broker figures on tiny counts: every role a real process (the broker package's broker,
+// proxy, streamer and worker, our clients and lever fixtures); each run must yield its figure
+// and every process must exit 0 when stopped. One test per case: each starts up to six processes.
+describe("broker bench cases run the broker package's roles", () => {
+  for (const benchmark of [brokerOverhead(0.002), streamerThroughput(0.005)]) {
+    for (const entry of benchmark.cases) {
+      it(`${benchmark.id}: ${entry.label} yields its metric`, async () => {
+        const value = (await entry.measure())[benchmark.metrics[0].unit];
+        expect(value).toBeGreaterThan(0);
+        expect(Number.isFinite(value)).toBe(true);
+      });
+    }
   }
 });

@@ -42,7 +42,6 @@ export function renderTable(result: BenchmarkResult): string {
 export function renderReport(
   results: BenchmarkResult[],
   machine: Machine,
-  notYetMeasured: string[],
   chartFile: string,
 ): string {
   const busy = machine.load > machine.cores / 2;
@@ -73,9 +72,6 @@ export function renderReport(
       `**What to do with it:** ${result.benchmark.lesson(result.cases)}`,
       "",
     );
-  }
-  if (notYetMeasured.length > 0) {
-    lines.push("## Not measured yet", "", ...notYetMeasured.map((item) => `- ${item}`), "");
   }
   return lines.join("\n");
 }
