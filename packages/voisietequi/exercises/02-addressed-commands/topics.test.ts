@@ -20,7 +20,7 @@ async function deliver(targets: string[]): Promise<Map<string, string[]>> {
     "every computer subscribes",
   ).toBe(true);
 
-  const sockets = computers.map((id, index) => {
+  const sockets = computers.map((_id, index) => {
     const socket = new Subscriber({ linger: 0, receiveTimeout: 5000 });
     for (const topic of subscriptions[index]!) socket.subscribe(topic);
     socket.connect(server.lastEndpoint!);
