@@ -40,8 +40,5 @@ export const LB_REPLY = "OK";
  * (ZMQ_MAXMSGSIZE): a misbehaving peer cannot make a broker hold gigabytes.
  */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
-
-/** mtserver and its worker threads talk with postMessage (not ZeroMQ): the thread's reports... */
-export type ThreadReport = { type: "ready" } | { type: "stopped"; served: number };
 /** ...and the one command a thread takes: close your socket and return. */
 export const STOP_THREAD = "stop";
