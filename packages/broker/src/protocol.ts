@@ -40,5 +40,3 @@ export const LB_REPLY = "OK";
  * (ZMQ_MAXMSGSIZE): a misbehaving peer cannot make a broker hold gigabytes.
  */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
-/** ...and the one command a thread takes: close your socket and return. */
-export const STOP_THREAD = "stop";
