@@ -4,6 +4,9 @@
 //   const [endpoint] = await server.ready;
 //   ...
 //   await server.stop();
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { vi } from "vitest";
 import type { RoleControl } from "./lifecycle.ts";
 
@@ -40,6 +43,16 @@ export function startRole<O, R>(
 
 /** Loopback endpoint on a port the OS picks: tests never collide, so packages test in parallel. */
 export const EPHEMERAL = "tcp://127.0.0.1:*";
+
+/**
+ * An endpoint where nothing listens, and nothing else can start listening: an ipc:// path in a
+ * fresh temporary folder. (A tcp port freed by closing a socket is not safe for that: with
+ * packages testing in parallel, another test's bind to port * may be given it at once.)
+ * A test may bind it later itself, to bring "the server" up.
+ */
+export function unusedEndpoint(): string {
+  return `ipc://${join(mkdtempSync(join(tmpdir(), "zmqp-")), "nobody")}`;
+}
 
 // runRoleProcess lives in role-process.ts, which does not load vitest: benchmarks use it too.
 export { type ProcessResult, type RoleChild, runRoleProcess } from "./role-process.ts";

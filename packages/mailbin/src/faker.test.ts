@@ -7,6 +7,7 @@ import {
   type LogWatch,
   runRoleProcess,
   startRole,
+  unusedEndpoint,
   watchLog,
 } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -79,8 +80,7 @@ describe("faker", () => {
 
   it("keeps sending while no bin is there; the bin gets the queued posts, in order, once it is up", async () => {
     log = watchLog();
-    const { pull: placeholder, endpoint } = await boundPull();
-    placeholder.close(); // the port is free again: nothing listens there yet
+    const endpoint = unusedEndpoint(); // nothing listens there yet
     const faker = startRole(runFaker, {
       ...quickFaker,
       connect: [endpoint],
@@ -99,7 +99,7 @@ describe("faker", () => {
       "early-2",
       "early-3",
     ]);
-    await log.waitFor(/\[early\] connected to the mail bin at tcp:/);
+    await log.waitFor(/\[early\] connected to the mail bin at ipc:/);
     expect(await faker.stop()).toBeGreaterThanOrEqual(3);
   });
 

@@ -6,6 +6,7 @@ import {
   type LogWatch,
   runRoleProcess,
   startRole,
+  unusedEndpoint,
   watchLog,
 } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -63,10 +64,7 @@ describe("stats client", () => {
 
   it("gives up with a warning when no bin answers", async () => {
     log = watchLog();
-    const nobody = new Reply({ linger: 0 });
-    await nobody.bind(EPHEMERAL);
-    const endpoint = nobody.lastEndpoint!;
-    nobody.close(); // the port is free again: the request finds nobody
+    const endpoint = unusedEndpoint(); // the request finds nobody
     const options = { ...statsDefaults, connect: [endpoint], timeoutMs: 200 };
     expect(await runStats(options)).toBeUndefined();
     expect(log.lines).toContain("[stats] W: no answer in 200 ms; giving up");

@@ -2,7 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exerciseModule, exerciseSubject, openJsonLinesStore } from "@zmq-patterns/helpers";
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, startRole, unusedEndpoint } from "@zmq-patterns/helpers/testing";
 import { describe, expect, it } from "vitest";
 import { Pull } from "zeromq";
 import { binDefaults, runBin } from "../../src/bin.ts";
@@ -78,10 +78,7 @@ describe(`exercise 02, confirmed delivery (${exerciseSubject()})`, () => {
   });
 
   it("gives up, unconfirmed, when the bin never answers", async () => {
-    const nobody = new Pull({ linger: 0 });
-    await nobody.bind(EPHEMERAL);
-    const endpoint = nobody.lastEndpoint!;
-    nobody.close(); // the port is free again: posts and questions find nobody
+    const endpoint = unusedEndpoint(); // posts and questions find nobody
     const result = await runConfirmingFaker({
       connect: [endpoint],
       statsConnect: endpoint,

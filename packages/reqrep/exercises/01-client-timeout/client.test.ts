@@ -1,5 +1,5 @@
 import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
-import { EPHEMERAL } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, unusedEndpoint } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Reply } from "zeromq";
 
@@ -62,9 +62,7 @@ describe(`exercise 01, client time-out (${exerciseSubject()})`, () => {
   });
 
   it("gives up when nothing listens at the endpoint at all", async () => {
-    const nobody = await stallingServer(0);
-    const endpoint = nobody.endpoint;
-    nobody.socket.close(); // the port is free again: connecting finds nobody
+    const endpoint = unusedEndpoint(); // connecting finds nobody
     const result = await runTimeoutClient({ connect: [endpoint], requests: 1, timeoutMs: 200 });
     expect(result).toEqual({ replies: [], gaveUp: true });
   });
