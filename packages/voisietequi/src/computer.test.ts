@@ -13,10 +13,11 @@ async function fakeServer() {
   await answers.bind(EPHEMERAL);
   await saver.bind(EPHEMERAL);
   const port = (socket: Pull) => socket.lastEndpoint!.split(":").at(-1);
+  // Advertised the way a server bound to tcp://*:port sees itself: the computer fills in the host.
+  const answerAt = `tcp://0.0.0.0:${port(answers)}`;
   return {
     commandEndpoint: commands.lastEndpoint!,
-    // Advertised the way a server bound to tcp://*:port sees itself: the computer fills in the host.
-    answerAt: `tcp://0.0.0.0:${port(answers)}`,
+    answerAt,
     saverAt: `tcp://*:${port(saver)}`,
     /** Resolves once a computer's SUB has subscribed: from then on nothing published is lost. */
     async subscribed(): Promise<string> {
@@ -24,6 +25,9 @@ async function fakeServer() {
       return subscription!.toString();
     },
     publish: (...frames: string[]) => commands.send(frames),
+    /** Publishes `configure` with this command id, to be answered at this server. */
+    configure: (id: string, config: string) =>
+      commands.send([COMMAND_TOPIC, CONFIGURE, id, answerAt, config]),
     async answer(): Promise<string[]> {
       return (await answers.receive()).map(String);
     },
@@ -36,6 +40,18 @@ async function fakeServer() {
   };
 }
 
+type FakeServer = Awaited<ReturnType<typeof fakeServer>>;
+
+/** computer-1 on the fake server; by default it answers commands and computes nothing here. */
+const startComputer = (server: FakeServer, knobs: Partial<typeof computerDefaults> = {}) =>
+  startRole(runComputer, {
+    ...computerDefaults,
+    connect: [server.commandEndpoint],
+    name: "computer-1",
+    workMs: 60_000,
+    ...knobs,
+  });
+
 const configuration = (saver: string, power = 2) => JSON.stringify({ saver, power });
 
 describe("computer", () => {
@@ -43,15 +59,9 @@ describe("computer", () => {
 
   it("subscribes to commands, answers each new command once though the server repeats it", async () => {
     const server = await fakeServer();
-    const computer = startRole(runComputer, {
-      ...computerDefaults,
-      connect: [server.commandEndpoint],
-      name: "computer-1",
-      workMs: 60_000,
-    });
+    const computer = startComputer(server);
     expect(await server.subscribed()).toBe(`\x01${COMMAND_TOPIC}`);
-    const command = (id: string) =>
-      server.publish(COMMAND_TOPIC, CONFIGURE, id, server.answerAt, configuration(server.saverAt));
+    const command = (id: string) => server.configure(id, configuration(server.saverAt));
     for (const id of ["1", "1", "1", "2", "2"]) await command(id);
     expect(await server.answer()).toEqual(["computer-1", "1", "ok"]);
     expect(await server.answer()).toEqual(["computer-1", "2", "ok"]); // not a second "1"
@@ -62,35 +72,12 @@ describe("computer", () => {
   it("refuses a configuration it cannot use with an error answer, and takes the next good one", async () => {
     const log = watchLog();
     const server = await fakeServer();
-    const computer = startRole(runComputer, {
-      ...computerDefaults,
-      connect: [server.commandEndpoint],
-      name: "computer-1",
-      workMs: 60_000,
-    });
+    const computer = startComputer(server);
     await server.subscribed();
-    await server.publish(COMMAND_TOPIC, CONFIGURE, "1", server.answerAt, "{not json");
-    await server.publish(
-      COMMAND_TOPIC,
-      CONFIGURE,
-      "2",
-      server.answerAt,
-      configuration(server.saverAt, 99),
-    );
-    await server.publish(
-      COMMAND_TOPIC,
-      CONFIGURE,
-      "3",
-      server.answerAt,
-      JSON.stringify({ power: 2 }),
-    );
-    await server.publish(
-      COMMAND_TOPIC,
-      CONFIGURE,
-      "4",
-      server.answerAt,
-      configuration(server.saverAt),
-    );
+    await server.configure("1", "{not json");
+    await server.configure("2", configuration(server.saverAt, 99));
+    await server.configure("3", JSON.stringify({ power: 2 }));
+    await server.configure("4", configuration(server.saverAt));
     expect(await server.answer()).toEqual([
       "computer-1",
       "1",
@@ -117,25 +104,14 @@ describe("computer", () => {
   it("logs W: for an unknown or malformed command and keeps listening", async () => {
     const log = watchLog();
     const server = await fakeServer();
-    const computer = startRole(runComputer, {
-      ...computerDefaults,
-      connect: [server.commandEndpoint],
-      name: "computer-1",
-      workMs: 60_000,
-    });
+    const computer = startComputer(server);
     await server.subscribed();
     await server.publish(COMMAND_TOPIC, "reboot", "1", server.answerAt, "{}");
     await server.publish(COMMAND_TOPIC);
-    await server.publish(COMMAND_TOPIC, CONFIGURE, "first", server.answerAt, "{}");
+    await server.configure("first", "{}");
     await server.publish(COMMAND_TOPIC, CONFIGURE, "1", "not an endpoint", "{}");
     await server.publish(COMMAND_TOPIC, CONFIGURE, "1", server.answerAt, "{}", "extra");
-    await server.publish(
-      COMMAND_TOPIC,
-      CONFIGURE,
-      "2",
-      server.answerAt,
-      configuration(server.saverAt),
-    );
+    await server.configure("2", configuration(server.saverAt));
     expect(await server.answer()).toEqual(["computer-1", "2", "ok"]);
     const warnings = log.lines.filter((line) => line.startsWith("[computer-1] W:"));
     expect(warnings).toEqual([
@@ -151,21 +127,9 @@ describe("computer", () => {
 
   it("pushes numbered results, computed as configured, to the saver the command names", async () => {
     const server = await fakeServer();
-    const computer = startRole(runComputer, {
-      ...computerDefaults,
-      connect: [server.commandEndpoint],
-      name: "computer-1",
-      workMs: 1,
-      results: 3,
-    });
+    const computer = startComputer(server, { workMs: 1, results: 3 });
     await server.subscribed();
-    await server.publish(
-      COMMAND_TOPIC,
-      CONFIGURE,
-      "7",
-      server.answerAt,
-      configuration(server.saverAt, 3),
-    );
+    await server.configure("7", configuration(server.saverAt, 3));
     const results = [await server.result(), await server.result(), await server.result()];
     expect(results).toEqual(
       [1, 2, 3].map((n) => [
