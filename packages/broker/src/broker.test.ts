@@ -1,4 +1,4 @@
-import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
+import { ask, EPHEMERAL, plainRequest, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dealer, Request } from "zeromq";
 import { brokerDefaults, runBroker } from "./broker.ts";
@@ -10,18 +10,6 @@ const ephemeralBroker = { ...brokerDefaults, frontend: [EPHEMERAL], backend: [EP
 
 function startWorker(backend: string, options: Partial<typeof workerDefaults> = {}) {
   return startRole(runWorker, { ...workerDefaults, connect: [backend], workMs: 0, ...options });
-}
-
-/** A bare REQ socket, as the Guide's rrclient opens it. */
-function plainClient(frontend: string): Request {
-  const socket = new Request({ linger: 0 });
-  socket.connect(frontend);
-  return socket;
-}
-
-async function ask(socket: Request, request: string): Promise<string> {
-  await socket.send(request);
-  return (await socket.receive()).toString();
 }
 
 describe("request-reply broker", () => {
@@ -48,7 +36,7 @@ describe("request-reply broker", () => {
     const broker = startRole(runBroker, ephemeralBroker);
     const [frontend, backend] = await broker.ready;
     const workers = [startWorker(backend!, { reply: "A" }), startWorker(backend!, { reply: "B" })];
-    const client = plainClient(frontend!);
+    const client = plainRequest(frontend!);
     // Both workers have answered once: both are connected to the broker's DEALER.
     const answered = new Set<string>();
     while (answered.size < 2) answered.add(await ask(client, "Hello"));
@@ -64,7 +52,7 @@ describe("request-reply broker", () => {
   it("keeps a request that arrives before any worker, and delivers it when one connects", async () => {
     const broker = startRole(runBroker, ephemeralBroker);
     const [frontend, backend] = await broker.ready;
-    const client = plainClient(frontend!);
+    const client = plainRequest(frontend!);
     const reply = ask(client, "early bird");
     const worker = startWorker(backend!, { echo: true });
     expect(await reply).toBe("early bird");
@@ -122,7 +110,7 @@ describe("request-reply broker", () => {
         await worker.send(frames);
         expect((await dropped).line).toMatch(warning);
 
-        const client = plainClient(frontend!);
+        const client = plainRequest(frontend!);
         const reply = ask(client, "Hello");
         const [clientId, delimiter, request] = await worker.receive();
         expect([String(delimiter), String(request)]).toEqual(["", "Hello"]);
@@ -149,7 +137,7 @@ describe("request-reply broker", () => {
     await disconnected; // libzmq dropped the connection; the broker's code never saw the message
     flooder.close();
 
-    const client = plainClient(frontend!);
+    const client = plainRequest(frontend!);
     expect(await ask(client, "Hello")).toBe("World");
     client.close();
     await worker.stop();

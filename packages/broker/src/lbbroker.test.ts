@@ -1,4 +1,4 @@
-import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
+import { ask, EPHEMERAL, plainRequest, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dealer, Request, Router } from "zeromq";
 import { clientDefaults, runClient } from "./client.ts";
@@ -47,17 +47,6 @@ function handWorker(id: string, backend: string, options: { autoAnswer?: boolean
   };
 }
 
-function plainClient(frontend: string): Request {
-  const socket = new Request({ linger: 0 });
-  socket.connect(frontend);
-  return socket;
-}
-
-async function ask(socket: Request, request: string): Promise<string> {
-  await socket.send(request);
-  return (await socket.receive()).toString();
-}
-
 describe("load-balancing broker", () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -65,7 +54,7 @@ describe("load-balancing broker", () => {
     const log = watchLog();
     const broker = startRole(runLbBroker, ephemeralBroker);
     const [frontend, backend] = await broker.ready;
-    const clients = [1, 2, 3].map(() => plainClient(frontend!));
+    const clients = [1, 2, 3].map(() => plainRequest(frontend!));
 
     const a = handWorker("A", backend!);
     let ready = log.waitFor(/worker "A" ready/);
@@ -114,7 +103,7 @@ describe("load-balancing broker", () => {
     let ready = log.waitFor(/worker "slow" ready/);
     await slow.send(["", READY]);
     await ready;
-    const patient = plainClient(frontend!);
+    const patient = plainRequest(frontend!);
     const slowReply = ask(patient, "a long job");
     await slow.arrived(1);
 
@@ -126,7 +115,7 @@ describe("load-balancing broker", () => {
       echo: true,
     });
     await ready;
-    const busy = plainClient(frontend!);
+    const busy = plainRequest(frontend!);
     const replies: string[] = [];
     const sentToSlow = slow.arrived(2).then(() => "sent to the slow worker");
     for (let i = 1; i <= 5; i++)
@@ -154,7 +143,7 @@ describe("load-balancing broker", () => {
       await ready;
       workers.push(worker);
     }
-    const client = plainClient(frontend!);
+    const client = plainRequest(frontend!);
     const replies: string[] = [];
     for (let i = 1; i <= 6; i++) replies.push(await ask(client, String(i)));
     // Each worker, once it answered, goes to the back of the queue.
@@ -237,7 +226,7 @@ describe("load-balancing broker", () => {
         await worker.send(frames);
         expect((await dropped).line).toMatch(warning);
         // The same worker still gets the next request, and only once.
-        const client = plainClient(frontend!);
+        const client = plainRequest(frontend!);
         expect(await ask(client, "Hello")).toBe("X:Hello");
         expect(worker.received.map((job) => job.request)).toEqual(["Hello"]);
         client.close();
@@ -259,7 +248,7 @@ describe("load-balancing broker", () => {
     await flooder.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1));
     await disconnected;
     flooder.close();
-    const client = plainClient(frontend!);
+    const client = plainRequest(frontend!);
     expect(await ask(client, "HELLO")).toBe("OK");
     client.close();
     await worker.stop();

@@ -8,6 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { vi } from "vitest";
+import { Request } from "zeromq";
 import type { RoleControl } from "./lifecycle.ts";
 
 export interface RunningRole<R> {
@@ -120,4 +121,17 @@ export function watchLog(): LogWatch {
       }),
     stop: () => spy.mockRestore(),
   };
+}
+
+/** A bare REQ socket (linger 0), as the Guide's clients in any language open one. */
+export function plainRequest(endpoint: string): Request {
+  const socket = new Request({ linger: 0 });
+  socket.connect(endpoint);
+  return socket;
+}
+
+/** Sends one request on a REQ socket and returns the reply as text (frames joined by ","). */
+export async function ask(socket: Request, ...frames: (string | Buffer)[]): Promise<string> {
+  await socket.send(frames);
+  return (await socket.receive()).toString();
 }

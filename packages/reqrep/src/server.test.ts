@@ -1,4 +1,11 @@
-import { EPHEMERAL, runRoleProcess, startRole, watchLog } from "@zmq-patterns/helpers/testing";
+import {
+  ask,
+  EPHEMERAL,
+  plainRequest,
+  runRoleProcess,
+  startRole,
+  watchLog,
+} from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dealer, Request } from "zeromq";
 import { MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES } from "./protocol.ts";
@@ -6,26 +13,13 @@ import { runServer, serverDefaults } from "./server.ts";
 
 const quickServer = { ...serverDefaults, bind: [EPHEMERAL], connect: [], workMs: 0 };
 
-/** A bare REQ socket, as the Guide's hwclient in C or Python would open it. */
-function plainClient(endpoint: string): Request {
-  const socket = new Request({ linger: 0 });
-  socket.connect(endpoint);
-  return socket;
-}
-
-async function ask(socket: Request, ...frames: (string | Buffer)[]): Promise<string> {
-  await socket.send(frames);
-  const reply = await socket.receive();
-  return reply.toString();
-}
-
 describe("Hello World server", () => {
   afterEach(() => vi.restoreAllMocks());
 
   it("answers World to every request from a plain ZeroMQ REQ client, in order", async () => {
     const server = startRole(runServer, quickServer);
     const [endpoint] = await server.ready;
-    const client = plainClient(endpoint!);
+    const client = plainRequest(endpoint!);
     for (let i = 0; i < 5; i++) expect(await ask(client, "Hello")).toBe("World");
     client.close();
     expect(await server.stop()).toBe(5);
@@ -34,7 +28,7 @@ describe("Hello World server", () => {
   it("serves two clients at once, each getting only its own replies", async () => {
     const server = startRole(runServer, { ...quickServer, reply: "World" });
     const [endpoint] = await server.ready;
-    const clients = [plainClient(endpoint!), plainClient(endpoint!)];
+    const clients = [plainRequest(endpoint!), plainRequest(endpoint!)];
     const replies = await Promise.all(clients.map((client) => ask(client, "Hello")));
     expect(replies).toEqual(["World", "World"]);
     for (const client of clients) client.close();
@@ -61,7 +55,7 @@ describe("Hello World server", () => {
         const log = vi.spyOn(console, "log");
         const server = startRole(runServer, quickServer);
         const [endpoint] = await server.ready;
-        const client = plainClient(endpoint!);
+        const client = plainRequest(endpoint!);
         expect(await ask(client, "Hello")).toBe("World");
         expect(await ask(client, ...frames)).toMatch(expected);
         expect(log.mock.calls.flat().join("\n")).toContain("[server] W: bad request:");
@@ -82,7 +76,7 @@ describe("Hello World server", () => {
     await log.waitFor(
       /\[server\] W: dropped a request without the empty delimiter frame \(a DEALER that left it out\?\)/,
     );
-    const client = plainClient(endpoint!);
+    const client = plainRequest(endpoint!);
     expect(await ask(client, "Hello")).toBe("World");
     careless.close();
     client.close();
@@ -101,7 +95,7 @@ describe("Hello World server", () => {
     await dropped; // libzmq closed the connection; the server's code never saw the message
     flooder.close();
 
-    const client = plainClient(endpoint!);
+    const client = plainRequest(endpoint!);
     expect(await ask(client, "Hello")).toBe("World");
     client.close();
     expect(await server.stop()).toBe(1);
@@ -111,7 +105,7 @@ describe("Hello World server", () => {
     it(`closes its socket and exits 0 on ${signal}`, async () => {
       const server = runRoleProcess("src/server.ts", ["--bind", EPHEMERAL, "--work-ms", "0"]);
       const [, endpoint] = await server.waitForLine(/bound to (tcp:\/\/\S+)/);
-      const client = plainClient(endpoint!);
+      const client = plainRequest(endpoint!);
       expect(await ask(client, "Hello")).toBe("World");
       client.close();
       server.signal(signal);

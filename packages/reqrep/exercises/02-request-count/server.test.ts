@@ -1,5 +1,5 @@
 import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { ask, EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
 import { describe, expect, it } from "vitest";
 import { Request } from "zeromq";
 
@@ -11,11 +11,6 @@ async function connectedClient(endpoint: string): Promise<Request> {
   const socket = new Request({ linger: 0 });
   socket.connect(endpoint);
   return socket;
-}
-
-async function ask(socket: Request, ...frames: string[]): Promise<string> {
-  await socket.send(frames);
-  return (await socket.receive()).toString();
 }
 
 describe(`exercise 02, numbered replies (${exerciseSubject()})`, () => {
