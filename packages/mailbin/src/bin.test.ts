@@ -1,7 +1,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openJsonLinesStore } from "@zmq-patterns/helpers";
+import { type JsonLinesStore, openJsonLinesStore, roleLog } from "@zmq-patterns/helpers";
 import {
   EPHEMERAL,
   type LogWatch,
@@ -11,7 +11,7 @@ import {
 } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Dealer, Push, Request } from "zeromq";
-import { binDefaults, runBin } from "./bin.ts";
+import { answerCommand, type BinState, binDefaults, runBin, takePost } from "./bin.ts";
 import { fakePost, seededRandom } from "./faker.ts";
 import { MAX_COMMAND_BYTES, MAX_MESSAGE_BYTES, MAX_POST_BYTES, type Post } from "./protocol.ts";
 
@@ -214,6 +214,38 @@ describe("mail bin", () => {
     expect(log.lines.filter((line) => line.includes("W: bad stats request"))).toHaveLength(4);
     expect(JSON.parse(await ask(stats, "stats"))).toMatchObject({ received: 1, stored: 1 });
     await bin.stop();
+  });
+
+  it("answers stats that add up while a post is still being written to disk", async () => {
+    // A store whose write we finish by hand: the stats question comes while the disk is busy.
+    const records: Post[] = [];
+    let finishWrite = () => {};
+    const slowStore: JsonLinesStore<Post> = {
+      records,
+      append: (record) =>
+        new Promise<void>((resolve) => {
+          finishWrite = () => {
+            records.push(record);
+            resolve();
+          };
+        }),
+      close: async () => {},
+    };
+    const bin: BinState = {
+      store: slowStore,
+      ids: new Set(),
+      counts: { received: 0, stored: 0, duplicates: 0, rejected: 0 },
+    };
+    const binLog = roleLog("bin");
+    const statsNow = () => JSON.parse(answerCommand([Buffer.from("stats")], bin, binLog));
+
+    await takePost([Buffer.from("not json")], bin, binLog);
+    const writing = takePost([Buffer.from(post("slow-1"))], bin, binLog);
+    const during = statsNow();
+    expect(during).toEqual({ received: 1, stored: 0, duplicates: 0, rejected: 1, in_store: 0 });
+    finishWrite();
+    await writing;
+    expect(statsNow()).toEqual({ received: 2, stored: 1, duplicates: 0, rejected: 1, in_store: 1 });
   });
 
   it("keeps answering stats after a DEALER peer leaves out the empty delimiter frame", async () => {

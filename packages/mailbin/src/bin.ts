@@ -101,22 +101,27 @@ export function checkPost(frames: Buffer[]): { post: Post } | { problem: string;
 
 /** Checks one post and stores it unless it is bad or already stored. */
 export async function takePost(frames: Buffer[], bin: BinState, log: Logger): Promise<void> {
-  bin.counts.received += 1;
+  // `received` goes up together with the post's outcome, never before: the stats socket answers
+  // while a post is being written, and its counts must add up (received = stored + duplicates +
+  // rejected) whenever it is asked.
   const checked = checkPost(frames);
   if ("problem" in checked) {
     // Bad input never kills the bin: say what is wrong and take the next post.
+    bin.counts.received += 1;
     bin.counts.rejected += 1;
     log.warn(`rejected ${checked.id ? `post ${checked.id}` : "a post"}: ${checked.problem}`);
     return;
   }
   const { post } = checked;
   if (bin.ids.has(post.id)) {
+    bin.counts.received += 1;
     bin.counts.duplicates += 1;
     log.info(`skipped post ${post.id}: already stored`);
     return;
   }
   await bin.store.append(post); // resolves once the line is on disk (fsync)
   bin.ids.add(post.id);
+  bin.counts.received += 1;
   bin.counts.stored += 1;
   log.info(`stored post ${post.id} <${post.email}> (${bin.store.records.length} in store)`);
 }

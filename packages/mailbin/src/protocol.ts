@@ -39,6 +39,7 @@ export const MAX_COMMAND_BYTES = 256;
 
 /** What `stats` answers: this run's counts, and how many posts the store holds in all. */
 export interface BinStats {
+  /** Posts fully handled in this run: always stored + duplicates + rejected. */
   received: number;
   stored: number;
   duplicates: number;
