@@ -1,5 +1,4 @@
-import { guidePorts } from "@zmq-patterns/helpers";
-import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, freeEndpoint, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Pull, Push } from "zeromq";
 import { runStreamer, streamerDefaults } from "./streamer.ts";
@@ -17,8 +16,7 @@ describe("streamer", () => {
     const [frontend, backend] = await streamer.ready;
     // The workers connect to the ventilator's results port before the ventilator exists (it
     // would send its tasks at once), so pick a free port for it up front.
-    const [resultsPort] = await guidePorts([0], ["--free-ports"]);
-    const resultsEndpoint = `tcp://127.0.0.1:${resultsPort}`;
+    const resultsEndpoint = await freeEndpoint();
 
     const workers = [];
     for (const name of ["tw-1", "tw-2"]) {

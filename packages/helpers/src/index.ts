@@ -4,7 +4,14 @@ export type { FlagDefaults, FlagValue } from "./flags.ts";
 export { parseFlags, readFlags, UsageError, usage } from "./flags.ts";
 export { describeFrame, formatFrames } from "./frames.ts";
 export type { RoleProcess, Scenario } from "./launcher.ts";
-export { guidePorts, runScenario, spawnTypeScript, startScenario } from "./launcher.ts";
+export {
+  FREE_PORT_RANGE,
+  freePorts,
+  guidePorts,
+  runScenario,
+  spawnTypeScript,
+  startScenario,
+} from "./launcher.ts";
 export type { Endpoints, RoleControl } from "./lifecycle.ts";
 export { attach, closeOnAbort, isMain, STOP_GRACE_MS, stopOnSignals } from "./lifecycle.ts";
 export type { Logger } from "./log.ts";

@@ -135,23 +135,44 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
 }
 
 /**
- * The Guide's port numbers, or with `start --free-ports` ports the OS says are free, so that
- * end-to-end tests of several packages can run `start` at the same time.
+ * Where free ports come from: below the kernel's ephemeral range (Linux 32768-60999, macOS and
+ * Windows 49152-65535). Every `tcp://127.0.0.1:*` bind and every outgoing connection takes its
+ * port from that range, so a port picked here cannot be handed to another test in the moment
+ * between our check and the role's bind, nor later when a test restarts a server on it.
+ */
+export const FREE_PORT_RANGE = { first: 20000, last: 32767 } as const;
+
+/** True when nothing listens on `port` (checked by listening on it, on every interface). */
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer()
+      .once("error", () => resolve(false))
+      .listen(port, () => probe.close(() => resolve(true)));
+  });
+}
+
+const handedOut = new Set<number>(); // never the same port twice in one process
+
+/** `count` ports in FREE_PORT_RANGE that nothing listens on now, none given out before here. */
+export async function freePorts(count: number): Promise<number[]> {
+  const { first, last } = FREE_PORT_RANGE;
+  const ports: number[] = [];
+  for (let tries = 0; ports.length < count; tries++) {
+    if (tries === 1000) throw new Error(`no free port in ${first}-${last} after 1000 tries`);
+    const port = first + Math.floor(Math.random() * (last - first + 1));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await isFree(port)) ports.push(port);
+  }
+  return ports;
+}
+
+/**
+ * The Guide's port numbers, or with `start --free-ports` ports that are free (see freePorts),
+ * so that end-to-end tests of several packages can run `start` at the same time.
  */
 export async function guidePorts(ports: number[], argv = process.argv.slice(2)): Promise<number[]> {
-  if (!argv.includes("--free-ports")) return ports;
-  return Promise.all(
-    ports.map(
-      () =>
-        new Promise<number>((resolve, reject) => {
-          const probe = createServer().once("error", reject);
-          probe.listen(0, () => {
-            const address = probe.address();
-            probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-          });
-        }),
-    ),
-  );
+  return argv.includes("--free-ports") ? freePorts(ports.length) : ports;
 }
 
 /**

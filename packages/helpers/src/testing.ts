@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { vi } from "vitest";
 import { Request } from "zeromq";
+import { freePorts } from "./launcher.ts";
 import type { RoleControl } from "./lifecycle.ts";
 
 export interface RunningRole<R> {
@@ -53,6 +54,17 @@ export const EPHEMERAL = "tcp://127.0.0.1:*";
  */
 export function unusedEndpoint(): string {
   return `ipc://${join(mkdtempSync(join(tmpdir(), "zmqp-")), "nobody")}`;
+}
+
+/**
+ * A loopback tcp endpoint on a free port from outside the kernel's ephemeral range (see
+ * freePorts), for a test that must know the endpoint before anything binds it, or must bind it
+ * again after killing a server. A port learned from a `*` bind is not safe for that: once it is
+ * free, a parallel test's bind to `*` may be given it.
+ */
+export async function freeEndpoint(): Promise<string> {
+  const [port] = await freePorts(1);
+  return `tcp://127.0.0.1:${port}`;
 }
 
 // runRoleProcess lives in role-process.ts, which does not load vitest: benchmarks use it too.

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { Reply } from "zeromq";
 import { roleLog } from "../src/log.ts";
-import { watchLog } from "../src/testing.ts";
+import { freeEndpoint, watchLog } from "../src/testing.ts";
 
 describe("watchLog", () => {
   afterEach(() => vi.restoreAllMocks());
@@ -32,5 +33,16 @@ describe("watchLog", () => {
       "no log line matched /never/ within 10 ms",
     );
     log.stop();
+  });
+});
+
+describe("freeEndpoint", () => {
+  it("gives a loopback tcp endpoint that a socket can bind", async () => {
+    const endpoint = await freeEndpoint();
+    expect(endpoint).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    const server = new Reply({ linger: 0 });
+    await server.bind(endpoint);
+    expect(server.lastEndpoint).toBe(endpoint);
+    server.close();
   });
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { openJsonLinesStore } from "@zmq-patterns/helpers";
 import {
   EPHEMERAL,
+  freeEndpoint,
   type LogWatch,
   runRoleProcess,
   startRole,
@@ -33,11 +34,13 @@ describe("a mail bin killed mid-stream (SIGKILL) and restarted", () => {
     const store = join(await mkdtemp(join(tmpdir(), "mailbin-")), "mailbin.jsonl");
     const binArgs = (mail: string) => ["--bind", mail, "--stats-bind", EPHEMERAL, "--store", store];
 
-    const first = runRoleProcess("src/bin.ts", binArgs(EPHEMERAL));
-    const [, mail] = await first.waitForLine(/ready \(pid \d+\): posts to (tcp:\/\/\S+),/);
+    // The restarted bin must bind the same endpoint: a port nobody else can be given meanwhile.
+    const mail = await freeEndpoint();
+    const first = runRoleProcess("src/bin.ts", binArgs(mail));
+    await first.waitForLine(/ready \(pid \d+\): posts to /);
     const faker = startRole(runFaker, {
       ...fakerDefaults,
-      connect: [mail!],
+      connect: [mail],
       name: "crash",
       posts: 1_000_000, // runs until the test stops it
       intervalMs: 10,
@@ -54,7 +57,7 @@ describe("a mail bin killed mid-stream (SIGKILL) and restarted", () => {
     let since = lost.index + 1;
     for (let n = 0; n < 10; n++) since = (await log.waitFor(/sent post /, { since })).index + 1;
 
-    const second = runRoleProcess("src/bin.ts", binArgs(mail!));
+    const second = runRoleProcess("src/bin.ts", binArgs(mail));
     const [, inStore] = await second.waitForLine(/ready \(pid \d+\): .*; (\d+) posts in /);
     expect(Number(inStore)).toBe(storedBeforeKill.length);
     const back = await log.waitFor(/\[crash\] connected to the mail bin at /, { since });

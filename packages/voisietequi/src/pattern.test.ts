@@ -1,8 +1,14 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { guidePorts, openJsonLinesStore } from "@zmq-patterns/helpers";
-import { EPHEMERAL, runRoleProcess, startRole, watchLog } from "@zmq-patterns/helpers/testing";
+import { openJsonLinesStore } from "@zmq-patterns/helpers";
+import {
+  EPHEMERAL,
+  freeEndpoint,
+  runRoleProcess,
+  startRole,
+  watchLog,
+} from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { computerDefaults, runComputer } from "./computer.ts";
 import { runSaver, type StoredResult, saverDefaults } from "./saver.ts";
@@ -24,12 +30,15 @@ describe("server, computers and saver together", () => {
 
   it("every result reaches the saver, whatever the start order (computers, then server, then saver)", async () => {
     const log = watchLog();
-    const [commandPort, answerPort, saverPort] = await guidePorts([0, 0, 0], ["--free-ports"]);
+    // The computers connect before the server binds: endpoints known up front.
+    const commandEndpoint = await freeEndpoint();
+    const answerEndpoint = await freeEndpoint();
+    const saverEndpoint = await freeEndpoint();
     const names = ["computer-1", "computer-2", "computer-3"];
     const computers = names.map((name) =>
       startRole(runComputer, {
         ...computerDefaults,
-        connect: [`tcp://127.0.0.1:${commandPort}`],
+        connect: [commandEndpoint],
         name,
         workMs: 5,
         results: 5,
@@ -39,9 +48,9 @@ describe("server, computers and saver together", () => {
 
     const server = startRole(runServer, {
       ...quickServer,
-      bind: [`tcp://127.0.0.1:${commandPort}`],
-      answers: `tcp://127.0.0.1:${answerPort}`,
-      saver: `tcp://127.0.0.1:${saverPort}`,
+      bind: [commandEndpoint],
+      answers: answerEndpoint,
+      saver: saverEndpoint,
     });
     // Every computer computes its 5 results before any saver exists: they wait in its PUSH queue.
     for (const name of names) await log.waitFor(new RegExp(`\\[${name}\\] computed 5 results`));
@@ -49,7 +58,7 @@ describe("server, computers and saver together", () => {
     const path = await freshStore();
     const saver = startRole(runSaver, {
       ...saverDefaults,
-      bind: [`tcp://127.0.0.1:${saverPort}`],
+      bind: [saverEndpoint],
       store: path,
       stopAfter: 15,
     });
@@ -64,13 +73,15 @@ describe("server, computers and saver together", () => {
   it("the seed's demo: stop the saver, keep computing, restart it, and the results queued meanwhile arrive", async () => {
     const log = watchLog();
     const path = await freshStore();
-    const firstSaver = runRoleProcess("src/saver.ts", ["--bind", EPHEMERAL, "--store", path]);
-    const [, saverEndpoint] = await firstSaver.waitForLine(/bound to (tcp:\/\/\S+)/);
+    // The restarted saver must bind the same endpoint: a port nobody else can be given meanwhile.
+    const saverEndpoint = await freeEndpoint();
+    const firstSaver = runRoleProcess("src/saver.ts", ["--bind", saverEndpoint, "--store", path]);
+    await firstSaver.waitForLine(/bound to /);
     const server = startRole(runServer, {
       ...quickServer,
       bind: [EPHEMERAL],
       answers: EPHEMERAL,
-      saver: saverEndpoint!,
+      saver: saverEndpoint,
     });
     const [commandEndpoint] = await server.ready;
     const names = ["computer-a", "computer-b"];
@@ -103,7 +114,7 @@ describe("server, computers and saver together", () => {
       }
     }
 
-    const secondSaver = runRoleProcess("src/saver.ts", ["--bind", saverEndpoint!, "--store", path]);
+    const secondSaver = runRoleProcess("src/saver.ts", ["--bind", saverEndpoint, "--store", path]);
     for (const id of queuedWhileDown) await secondSaver.waitForLine(new RegExp(`stored ${id} `));
     for (const computer of computers) await computer.stop();
     await server.stop();
