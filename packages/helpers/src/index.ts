@@ -4,18 +4,12 @@ export type { FlagDefaults, FlagValue } from "./flags.ts";
 export { parseFlags, readFlags, UsageError, usage } from "./flags.ts";
 export { describeFrame, formatFrames } from "./frames.ts";
 export type { RoleProcess, Scenario } from "./launcher.ts";
-export {
-  FREE_PORT_RANGE,
-  freePorts,
-  guidePorts,
-  runScenario,
-  spawnTypeScript,
-  startScenario,
-} from "./launcher.ts";
+export { runScenario, spawnTypeScript, startScenario } from "./launcher.ts";
 export type { Endpoints, RoleControl } from "./lifecycle.ts";
 export { attach, closeOnAbort, isMain, STOP_GRACE_MS, stopOnSignals } from "./lifecycle.ts";
 export type { Logger } from "./log.ts";
 export { roleLog } from "./log.ts";
+export { FREE_PORT_RANGE, freePorts, guidePorts } from "./ports.ts";
 export { messagesOf } from "./receive.ts";
 export { type ProcessResult, type RoleChild, runRoleProcess } from "./role-process.ts";
 export { type JsonLinesStore, openJsonLinesStore } from "./store.ts";

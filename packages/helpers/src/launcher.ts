@@ -4,7 +4,6 @@
 // when any role failed, did not stop cleanly, or the scenario ran past its time limit.
 import { type ChildProcess, type ChildProcessByStdio, spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { roleLog } from "./log.ts";
@@ -132,47 +131,6 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
   }
   log.info(interrupted ? "interrupted; every role stopped cleanly" : "every role ended cleanly");
   return 0;
-}
-
-/**
- * Where free ports come from: below the kernel's ephemeral range (Linux 32768-60999, macOS and
- * Windows 49152-65535). Every `tcp://127.0.0.1:*` bind and every outgoing connection takes its
- * port from that range, so a port picked here cannot be handed to another test in the moment
- * between our check and the role's bind, nor later when a test restarts a server on it.
- */
-export const FREE_PORT_RANGE = { first: 20000, last: 32767 } as const;
-
-/** True when nothing listens on `port` (checked by listening on it, on every interface). */
-function isFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer()
-      .once("error", () => resolve(false))
-      .listen(port, () => probe.close(() => resolve(true)));
-  });
-}
-
-const handedOut = new Set<number>(); // never the same port twice in one process
-
-/** `count` ports in FREE_PORT_RANGE that nothing listens on now, none given out before here. */
-export async function freePorts(count: number): Promise<number[]> {
-  const { first, last } = FREE_PORT_RANGE;
-  const ports: number[] = [];
-  for (let tries = 0; ports.length < count; tries++) {
-    if (tries === 1000) throw new Error(`no free port in ${first}-${last} after 1000 tries`);
-    const port = first + Math.floor(Math.random() * (last - first + 1));
-    if (handedOut.has(port)) continue;
-    handedOut.add(port);
-    if (await isFree(port)) ports.push(port);
-  }
-  return ports;
-}
-
-/**
- * The Guide's port numbers, or with `start --free-ports` ports that are free (see freePorts),
- * so that end-to-end tests of several packages can run `start` at the same time.
- */
-export async function guidePorts(ports: number[], argv = process.argv.slice(2)): Promise<number[]> {
-  return argv.includes("--free-ports") ? freePorts(ports.length) : ports;
 }
 
 /**

@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { vi } from "vitest";
 import { Request } from "zeromq";
-import { freePorts } from "./launcher.ts";
 import type { RoleControl } from "./lifecycle.ts";
+import { freePorts } from "./ports.ts";
 
 export interface RunningRole<R> {
   /** The endpoints the role is bound/connected to, once it is. */

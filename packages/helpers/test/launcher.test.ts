@@ -1,7 +1,6 @@
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { FREE_PORT_RANGE, guidePorts, runScenario } from "../src/launcher.ts";
+import { runScenario } from "../src/launcher.ts";
 import { runRoleProcess } from "../src/testing.ts";
 
 const fixture = fileURLToPath(new URL("./fixtures/exits.ts", import.meta.url));
@@ -90,24 +89,4 @@ describe("runScenario", () => {
       expect(result.code).toBe(0);
     });
   }
-});
-
-describe("guidePorts", () => {
-  it("gives the Guide's ports as they are, unless --free-ports is given", async () => {
-    expect(await guidePorts([5555, 5556], ["basic"])).toEqual([5555, 5556]);
-  });
-
-  it("with --free-ports, gives different ports outside the ephemeral range that a server can bind", async () => {
-    const ports = await guidePorts([5555, 5556, 5557], ["--free-ports"]);
-    expect(new Set(ports).size).toBe(3);
-    for (const port of ports) {
-      expect(port).toBeGreaterThanOrEqual(FREE_PORT_RANGE.first);
-      expect(port).toBeLessThanOrEqual(FREE_PORT_RANGE.last);
-      const server = createServer();
-      await new Promise<void>((resolve, reject) =>
-        server.once("error", reject).listen(port, resolve),
-      );
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
 });
