@@ -99,8 +99,10 @@ async function receiveBefore(
     return await socket.receive();
   } catch (error) {
     if (socket.closed) return "stopped";
-    if ((error as { code?: string }).code === "EAGAIN") return "timeout";
-    throw error;
+    if ((error as { code?: string }).code !== "EAGAIN") throw error;
+    // The time-out is a timer on Node's event loop: after a stall (a busy machine) it can fire
+    // before the loop has looked at the socket. An answer already waiting is not a quiet period.
+    return socket.readable ? socket.receive() : "timeout";
   }
 }
 

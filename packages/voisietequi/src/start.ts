@@ -27,16 +27,16 @@ const saver = (stopAfter: number, name = "saver"): RoleProcess => ({
 });
 // The server runs until the launcher stops it; each scenario ends when its saver has stored
 // the results it waits for, which does not depend on how fast the processes start.
-const server: RoleProcess = {
+const server = (quietMs = 500): RoleProcess => ({
   name: "server",
   script: "src/server.ts",
   // The computers learn the answer and saver ports from the command; `*` means "my host".
   args: [
     ...["--bind", `tcp://*:${commandPort}`, "--answers", `tcp://*:${answerPort}`],
     ...["--saver", `tcp://*:${saverPort}`],
-    ...["--every-ms", "1000", "--quiet-ms", "500", "--repeat-ms", "100"], // the Guide would wait longer
+    ...["--every-ms", "1000", "--quiet-ms", String(quietMs), "--repeat-ms", "100"], // the Guide would wait longer
   ],
-};
+});
 const computer = (n: number, results: number): RoleProcess => ({
   name: `computer-${n}`,
   script: "src/computer.ts",
@@ -50,7 +50,7 @@ const computer = (n: number, results: number): RoleProcess => ({
 await startScenario({
   basic: {
     title: "Three computers and a saver, configured by a command server",
-    roles: [saver(24), computer(1, 8), computer(2, 8), computer(3, 8), server],
+    roles: [saver(24), computer(1, 8), computer(2, 8), computer(3, 8), server()],
   },
   "late-computer": {
     title: "A computer that starts after the first command is configured by a later one",
@@ -58,14 +58,15 @@ await startScenario({
       saver(9),
       computer(1, 3),
       computer(2, 3),
-      { ...server, readyWhen: /round 1 closed/ }, // computer-3 starts once round 1 is over
+      // Round 1 waits 2 s of quiet for computers still connecting; computer-3 starts after it.
+      { ...server(2000), readyWhen: /round 1 closed/ },
       computer(3, 3),
     ],
   },
   "saver-restart": {
     title: "The saver stops after 6 results and starts again: what was computed meanwhile arrives",
     roles: [
-      server,
+      server(),
       computer(1, 0),
       computer(2, 0),
       computer(3, 0),
