@@ -17,8 +17,10 @@ export default defineConfig({
     // `pnpm --filter <pattern> exercise [nn]` sets EXERCISE=student: then only the exercise
     // tests run, against the student's files; otherwise all run, exercises against solutions.
     include: process.env.EXERCISE === "student" ? ["exercises/**/*.test.ts"] : everyTest,
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // A time-out catches a hang; it is not a speed check. Tests that start several roles as
+    // tsx child processes, one after another, need their time on a busy 2-core CI machine.
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
     // Role output is shown for failing tests only; passing runs stay readable.
     silent: "passed-only",
     reporters: ["default", "json"],

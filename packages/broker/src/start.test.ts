@@ -32,13 +32,13 @@ describe("pnpm --filter broker start", () => {
     expect(served).toHaveLength(2);
     expect(served[0]! + served[1]!).toBe(12);
     expect(stdout).toContain("[broker] stopped after 12 requests, 12 replies, 0 dropped");
-  }, 120_000);
+  });
 
   it("proxy: the same with zeromq's Proxy", async () => {
     const stdout = await start("proxy");
     expectOwnReplies(stdout);
     expect(stdout).toContain("[proxy] stopped");
-  }, 120_000);
+  });
 
   it("forwarder: each subscriber gets 5 updates for its zip code; subscriptions flow up", async () => {
     const stdout = await start("forwarder");
@@ -48,14 +48,14 @@ describe("pnpm --filter broker start", () => {
       expect(updates).toHaveLength(5);
       expect(stdout).toContain(`[subscriber-${i}] received "1000${i} `);
     }
-  }, 120_000);
+  });
 
   it("streamer: 10 tasks through the streamer, 10 results back", async () => {
     const stdout = await start("streamer");
     const tally = stdout.match(/\[ventilator\] results: (.*)/)?.[1] ?? "";
     const perWorker = counts(tally, /taskworker-\d (\d+)/g);
     expect(perWorker.reduce((sum, count) => sum + count, 0)).toBe(10);
-  }, 120_000);
+  });
 
   it("mtserver: 3 clients served by 3 threads in turn, 4 requests each", async () => {
     const stdout = await start("mtserver");
@@ -63,14 +63,14 @@ describe("pnpm --filter broker start", () => {
     for (const i of [1, 2, 3]) {
       expect(stdout).toContain(`[mtserver-worker-${i}] stopped after answering 4 requests`);
     }
-  }, 120_000);
+  });
 
   it("identity: the frames a ROUTER receives from each kind of peer", async () => {
     const stdout = await start("identity");
     expect(stdout).toContain('[005] "PEER2"');
     expect(stdout).toMatch(/\[005\] 0x00[0-9a-f]{8}\n\[000\]\n\[039\] "ROUTER uses a generated/);
     expect(stdout).toContain('[identity] the REQ "PEER2" got back "hello PEER2, by name"');
-  }, 120_000);
+  });
 
   it("lbbroker: 12 requests over 3 workers, every client served", async () => {
     const stdout = await start("lbbroker");
@@ -79,7 +79,7 @@ describe("pnpm --filter broker start", () => {
       expect(stdout).toContain(`[lbbroker] worker "${name}" ready`);
     }
     expect(stdout).toContain("[lbbroker] stopped after 12 requests, 12 replies, 0 dropped");
-  }, 120_000);
+  });
 
   it("refuses an unknown scenario and names the real ones", async () => {
     const result = await runRoleProcess("src/start.ts", ["nonsense"]).exited;

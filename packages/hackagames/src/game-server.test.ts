@@ -174,7 +174,7 @@ describe("game server: players who break the rules, while the others finish", ()
       game: "connect4",
       games: 2,
       sessions: 0, // stays up after the session, to answer the late player
-      moveTimeoutMs: 300,
+      moveTimeoutMs: 2000, // long enough for the bot on a busy machine; the sleeper never answers
       maxMissed: 2,
     });
     const [endpoint] = await server.ready;

@@ -66,7 +66,7 @@ describe("human player in the terminal", () => {
     const server = startRole(runGameServer, {
       ...quickServer,
       game: "421-solo",
-      moveTimeoutMs: 300,
+      moveTimeoutMs: 2000, // long enough for a busy machine; the closed keyboard never answers
       maxMissed: 1,
     });
     const [endpoint] = await server.ready;

@@ -45,7 +45,6 @@ await startScenario({
       ["heuristic", "heuristic"],
       ["random", "random"],
     ]),
-    timeoutMs: 30_000,
   },
   "421-duo": {
     title: "421 for two, heuristic bot against random bot, 3 games, with a spectator",
@@ -53,12 +52,10 @@ await startScenario({
       ["heuristic", "heuristic"],
       ["random", "random"],
     ]),
-    timeoutMs: 30_000,
   },
   "421-solo": {
     title: "421 solo: one heuristic bot, 3 games, with a spectator",
     roles: session("421-solo", 3, [["heuristic", "heuristic"]]),
-    timeoutMs: 30_000,
   },
   seed: {
     title: "Step 1, the seed: a ROUTER answers three REQ clients by name once all three are there",
@@ -76,6 +73,5 @@ await startScenario({
         finishes: true,
       })),
     ],
-    timeoutMs: 30_000,
   },
 });

@@ -43,7 +43,7 @@ describe("a mail bin killed mid-stream (SIGKILL) and restarted", () => {
       connect: [mail],
       name: "crash",
       posts: 1_000_000, // runs until the test stops it
-      intervalMs: 10,
+      intervalMs: 50,
       invalidFraction: 0,
     });
     await first.waitForLine(/stored post crash-20 /);

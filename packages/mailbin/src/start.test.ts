@@ -40,7 +40,7 @@ describe("pnpm --filter mailbin start", () => {
       `[stats] received 24: stored 0, duplicates ${stored}, rejected ${rejected}; ${stored} posts in the store`,
     );
     expect(second.code).toBe(0);
-  }, 60_000); // two whole runs of five processes each
+  });
 
   it("refuses an unknown scenario and names the real one", async () => {
     const result = await runRoleProcess("src/start.ts", ["nonsense"]).exited;

@@ -1,6 +1,5 @@
-import { createServer } from "node:net";
 import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, freeEndpoint, startRole } from "@zmq-patterns/helpers/testing";
 import { describe, expect, it } from "vitest";
 
 const { runLocalSubThr, runRemotePubThr }: typeof import("./solution/pubsub_thr.ts") = await import(
@@ -13,16 +12,6 @@ const LINES = [
   /^mean throughput: \d+ \[msg\/s\]$/,
   /^mean throughput: \d+\.\d{3} \[Mb\/s\]$/,
 ];
-
-/** A port nobody listens on yet, so the publisher can start before the subscriber binds. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer().once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 
 describe(`exercise 02, PUB/SUB throughput (${exerciseSubject()})`, () => {
   it("delivers every message (none dropped, however fast) and prints libzmq's lines", async () => {
@@ -39,7 +28,7 @@ describe(`exercise 02, PUB/SUB throughput (${exerciseSubject()})`, () => {
   });
 
   it("loses nothing when the publisher starts before the subscriber is there", async () => {
-    const endpoint = `tcp://127.0.0.1:${await freePort()}`;
+    const endpoint = await freeEndpoint(); // nobody listens yet: the publisher starts first
     const publishing = runRemotePubThr({
       connect: endpoint,
       messageSize: 32,

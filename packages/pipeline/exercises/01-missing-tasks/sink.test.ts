@@ -31,7 +31,7 @@ describe(`exercise 01, missing tasks (${exerciseSubject()})`, () => {
   });
 
   it("names the tasks whose results never came, once nothing comes for quietMs", async () => {
-    const sink = startRole(runPatientSink, { bind: [EPHEMERAL], tasks: 10, quietMs: 300 });
+    const sink = startRole(runPatientSink, { bind: [EPHEMERAL], tasks: 10, quietMs: 2000 });
     const [endpoint] = await sink.ready;
     const worker = resultSender(endpoint!);
     for (const number of [1, 2, 3, 5, 6, 8, 9, 10]) await worker.send(`w1 5 ${number}`);
@@ -40,7 +40,7 @@ describe(`exercise 01, missing tasks (${exerciseSubject()})`, () => {
   });
 
   it("counts a task that comes back twice once, and skips what is not a result", async () => {
-    const sink = startRole(runPatientSink, { bind: [EPHEMERAL], tasks: 3, quietMs: 300 });
+    const sink = startRole(runPatientSink, { bind: [EPHEMERAL], tasks: 3, quietMs: 2000 });
     const [endpoint] = await sink.ready;
     const worker = resultSender(endpoint!);
     for (const message of ["w1 5 1", "w2 5 1", "hello", "w1 5 3"]) await worker.send(message);
@@ -51,7 +51,7 @@ describe(`exercise 01, missing tasks (${exerciseSubject()})`, () => {
 
   it("finds the tasks a worker took with it when it died mid-batch (real ventilator and workers)", async () => {
     const log = watchLog();
-    const sink = startRole(runPatientSink, { bind: [EPHEMERAL], tasks: 20, quietMs: 1000 });
+    const sink = startRole(runPatientSink, { bind: [EPHEMERAL], tasks: 20, quietMs: 3000 });
     const [sinkEndpoint] = await sink.ready;
     const killLine = new Publisher({ linger: 0 }); // the patient sink sends no KILL; the test stops the workers
     await killLine.bind(EPHEMERAL);
