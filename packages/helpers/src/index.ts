@@ -9,6 +9,7 @@ export type { Endpoints, RoleControl } from "./lifecycle.ts";
 export { attach, closeOnAbort, isMain, STOP_GRACE_MS, stopOnSignals } from "./lifecycle.ts";
 export type { Logger } from "./log.ts";
 export { roleLog } from "./log.ts";
+export { type PollEvent, Poller } from "./poller.ts";
 export { FREE_PORT_RANGE, freePorts, guidePorts } from "./ports.ts";
 export { messagesOf } from "./receive.ts";
 export { type ProcessResult, type RoleChild, runRoleProcess } from "./role-process.ts";
