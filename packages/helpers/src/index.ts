@@ -6,7 +6,14 @@ export { describeFrame, formatFrames } from "./frames.ts";
 export type { RoleProcess, Scenario } from "./launcher.ts";
 export { runScenario, spawnTypeScript, startScenario } from "./launcher.ts";
 export type { Endpoints, RoleControl } from "./lifecycle.ts";
-export { attach, closeOnAbort, isMain, STOP_GRACE_MS, stopOnSignals } from "./lifecycle.ts";
+export {
+  attach,
+  closeAndDrain,
+  closeOnAbort,
+  isMain,
+  STOP_GRACE_MS,
+  stopOnSignals,
+} from "./lifecycle.ts";
 export type { Logger } from "./log.ts";
 export { roleLog } from "./log.ts";
 export { FREE_PORT_RANGE, freePorts, guidePorts } from "./ports.ts";
