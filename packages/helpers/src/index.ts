@@ -16,8 +16,16 @@ export {
 } from "./lifecycle.ts";
 export type { Logger } from "./log.ts";
 export { roleLog } from "./log.ts";
+export type { NetworkHost, TestNetwork } from "./network.ts";
+export { createTestNetwork, networkNamespacesUnavailable } from "./network.ts";
 export { FREE_PORT_RANGE, freePorts, guidePorts } from "./ports.ts";
 export { messagesOf } from "./receive.ts";
-export { type ProcessResult, type RoleChild, runRoleProcess } from "./role-process.ts";
+export {
+  atProcessEnd,
+  type ProcessResult,
+  type RoleChild,
+  type RoleProcessOptions,
+  runRoleProcess,
+} from "./role-process.ts";
 export { type JsonLinesStore, openJsonLinesStore } from "./store.ts";
 export * from "./threads.ts";

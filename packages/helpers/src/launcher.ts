@@ -30,16 +30,19 @@ export interface Scenario {
 const STOP_TIMEOUT_MS = 5000;
 const tsxLoader = createRequire(import.meta.url).resolve("tsx");
 
-/** Starts a TypeScript file as its own Node process (through tsx), its output piped to us. */
+/**
+ * Starts a TypeScript file as its own Node process (through tsx), its output piped to us; with
+ * `netns`, inside that network namespace (`ip netns exec` execs the command: the pid is node's).
+ */
 export function spawnTypeScript(
   script: string,
   args: string[] = [],
   cwd = process.cwd(),
+  netns?: string,
 ): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ["--import", tsxLoader, script, ...args], {
-    cwd,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const command = [process.execPath, "--import", tsxLoader, script, ...args];
+  const [file, ...rest] = netns ? ["ip", "netns", "exec", netns, ...command] : command;
+  return spawn(file!, rest, { cwd, stdio: ["ignore", "pipe", "pipe"] });
 }
 
 /** Runs the scenario; resolves with the exit code `start` should end with. */
