@@ -3,7 +3,7 @@ export { exerciseModule, exerciseSubject } from "./exercise.ts";
 export type { FlagDefaults, FlagValue } from "./flags.ts";
 export { parseFlags, readFlags, UsageError, usage } from "./flags.ts";
 export { describeFrame, formatFrames } from "./frames.ts";
-export type { RoleProcess, Scenario } from "./launcher.ts";
+export type { FaultStep, RoleProcess, Scenario } from "./launcher.ts";
 export { runScenario, spawnTypeScript, startScenario } from "./launcher.ts";
 export type { Endpoints, RoleControl } from "./lifecycle.ts";
 export {
