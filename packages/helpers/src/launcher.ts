@@ -1,7 +1,9 @@
 // The launcher behind every package's `start`: runs each role as its own child process (as a
-// learner would in separate terminals), labels every output line with the role's name, ends
-// the scenario when its finishing roles exit, stops the others with SIGTERM, and exits non-zero
-// when any role failed, did not stop cleanly, or the scenario ran past its time limit.
+// learner would in separate terminals), labels every output line with the role's name, injects
+// the scenario's faults (kill, hang, resume, restart a role) when a role prints the line each
+// waits for, ends the scenario when its finishing roles exit, stops the others with SIGTERM,
+// and exits non-zero when any role failed, did not stop cleanly, a fault step never ran, or the
+// scenario ran past its time limit.
 import { type ChildProcess, type ChildProcessByStdio, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
@@ -20,40 +22,75 @@ export interface RoleProcess {
   readyWhen?: RegExp;
 }
 
+/**
+ * A fault `start` injects while the scenario runs, for the reliability patterns: "kill the queue
+ * once the client has its third reply", "hang the worker", "restart the server".
+ */
+export interface FaultStep {
+  /** Runs when role `role` prints a line matching `line`, counted from when the previous step ran. */
+  after: { role: string; line: RegExp };
+  /** kill: SIGKILL. hang: SIGSTOP. resume: SIGCONT. restart: a new process with the role's script and args
+   *  (SIGKILL first if it still runs). */
+  action: "kill" | "hang" | "resume" | "restart";
+  /** The role the action is done to. */
+  target: string;
+}
+
 export interface Scenario {
   title: string;
   roles: RoleProcess[];
   /** Longest the whole scenario may take before it counts as failed (default 60 s). */
   timeoutMs?: number;
+  /** Faults to inject, in this order. A step that never runs fails the scenario. */
+  faults?: FaultStep[];
 }
 
 const STOP_TIMEOUT_MS = 5000;
 const tsxLoader = createRequire(import.meta.url).resolve("tsx");
 
-/** Starts a TypeScript file as its own Node process (through tsx), its output piped to us. */
+/**
+ * Starts a TypeScript file as its own Node process (through tsx), its output piped to us; with
+ * `netns`, inside that network namespace (`ip netns exec` execs the command: the pid is node's).
+ */
 export function spawnTypeScript(
   script: string,
   args: string[] = [],
   cwd = process.cwd(),
+  netns?: string,
 ): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ["--import", tsxLoader, script, ...args], {
-    cwd,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const command = [process.execPath, "--import", tsxLoader, script, ...args];
+  const [file, ...rest] = netns ? ["ip", "netns", "exec", netns, ...command] : command;
+  return spawn(file!, rest, { cwd, stdio: ["ignore", "pipe", "pipe"] });
 }
+
+const announcements: Record<FaultStep["action"], (target: string) => string> = {
+  kill: (target) => `killing ${target} now (SIGKILL)`,
+  hang: (target) => `hanging ${target} now (SIGSTOP)`,
+  resume: (target) => `resuming ${target} (SIGCONT)`,
+  restart: (target) => `restarting ${target}`,
+};
 
 /** Runs the scenario; resolves with the exit code `start` should end with. */
 export async function runScenario(scenario: Scenario, cwd = process.cwd()): Promise<number> {
   const log = roleLog("start");
+  const roles = new Map(scenario.roles.map((role) => [role.name, role]));
   const finishers = scenario.roles.filter((role) => role.finishes).map((role) => role.name);
   if (finishers.length === 0) throw new Error(`scenario "${scenario.title}" has no finishing role`);
+  const faults = scenario.faults ?? [];
+  for (const { after, target } of faults) {
+    for (const name of [after.role, target])
+      if (!roles.has(name)) throw new Error(`scenario "${scenario.title}": no role "${name}"`);
+  }
   log.info(`${scenario.title}: ${scenario.roles.map((role) => role.name).join(", ")}`);
 
   const running = new Map<string, ChildProcess>();
+  const finished = new Set<string>(); // finishing roles that exited 0
+  const hung = new Set<string>();
+  const killedOnPurpose = new Set<ChildProcess>(); // by a fault step: not a failure
   const failures: string[] = [];
   let stopping = false;
   let settle: () => void = () => {};
-  const finished = new Promise<void>((resolve) => {
+  const over = new Promise<void>((resolve) => {
     settle = resolve;
   });
 
@@ -62,6 +99,7 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
     stopping = true;
     if (running.size > 0) log.info(`${reason}; stopping ${[...running.keys()].join(", ")}`);
     for (const [name, child] of running) {
+      if (hung.has(name)) child.kill("SIGCONT"); // a stopped process could never act on SIGTERM
       child.kill("SIGTERM");
       setTimeout(() => {
         if (child.exitCode === null && child.signalCode === null) {
@@ -88,8 +126,51 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
   process.once("SIGINT", interrupt);
   process.once("SIGTERM", interrupt);
 
-  for (const role of scenario.roles) {
-    if (stopping) break;
+  // The fault steps, one at a time: only the next step watches the output, so a line that
+  // triggered a step can never trigger the one after it.
+  let nextStep = 0;
+  const watchForFault = (roleName: string, line: string) => {
+    const step = faults[nextStep];
+    if (stopping || !step || step.after.role !== roleName || !step.after.line.test(line)) return;
+    nextStep += 1;
+    void inject(step, nextStep);
+  };
+  const inject = async ({ action, target }: FaultStep, number: number) => {
+    log.info(announcements[action](target));
+    const child = running.get(target);
+    if (!child && action !== "restart") {
+      failures.push(`fault step ${number} (${action} ${target}): ${target} is not running`);
+      return;
+    }
+    switch (action) {
+      case "hang":
+        hung.add(target);
+        child?.kill("SIGSTOP");
+        break;
+      case "resume":
+        hung.delete(target);
+        child?.kill("SIGCONT");
+        break;
+      case "kill":
+        if (child) await crash(target, child);
+        break;
+      case "restart":
+        if (child) await crash(target, child); // the new process may need the old one's port
+        if (!stopping) start(roles.get(target)!);
+        break;
+    }
+  };
+  /** SIGKILL on purpose: the role's exit is no failure and does not end the scenario. */
+  const crash = (name: string, child: ChildProcess) => {
+    const gone = new Promise((resolve) => child.once("exit", resolve));
+    killedOnPurpose.add(child);
+    hung.delete(name);
+    child.kill("SIGKILL");
+    return gone;
+  };
+
+  /** Starts one role's process; resolves once it is ready (see `readyWhen`) or has exited. */
+  const start = (role: RoleProcess): Promise<void> => {
     let markReady: () => void = () => {};
     const ready = new Promise<void>((resolve) => {
       markReady = resolve;
@@ -103,27 +184,44 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
         const out = stream === child.stderr ? process.stderr : process.stdout;
         out.write(line.startsWith("[") ? `${line}\n` : `[${role.name}] ${line}\n`);
         if (role.readyWhen?.test(line)) markReady();
+        watchForFault(role.name, line);
       });
     }
     child.on("exit", (code, signal) => {
       running.delete(role.name);
-      const clean = code === 0;
-      if (!clean) failures.push(`${role.name} exited with ${signal ?? `code ${code}`}`);
-      if (!clean && !stopping) stopAll(`${role.name} failed`);
-      else if (!stopping && !role.finishes) stopAll(`${role.name} ended before the scenario did`);
-      else if (!stopping && finishers.every((name) => !running.has(name)))
-        stopAll("scenario complete");
-      if (stopping && running.size === 0) settle();
       markReady();
+      if (!killedOnPurpose.has(child)) roleEnded(role, code, signal);
+      if (stopping && running.size === 0) settle();
     });
+    return ready;
+  };
+
+  const roleEnded = (role: RoleProcess, code: number | null, signal: NodeJS.Signals | null) => {
+    const clean = code === 0;
+    if (clean && role.finishes) finished.add(role.name);
+    if (!clean) failures.push(`${role.name} exited with ${signal ?? `code ${code}`}`);
+    if (stopping) return;
+    if (!clean) stopAll(`${role.name} failed`);
+    else if (!role.finishes) stopAll(`${role.name} ended before the scenario did`);
+    else if (finishers.every((name) => finished.has(name))) stopAll("scenario complete");
+  };
+
+  for (const role of scenario.roles) {
+    if (stopping) break;
+    const ready = start(role);
     if (role.readyWhen) await ready;
   }
 
-  await finished;
+  await over;
   clearTimeout(timer);
   process.off("SIGINT", interrupt);
   process.off("SIGTERM", interrupt);
 
+  // A scenario that promised a fault and did not inject it has not shown what it claims.
+  const missed = faults[nextStep];
+  if (missed && !interrupted) {
+    failures.push(`fault step ${nextStep + 1} (${missed.action} ${missed.target}) never ran`);
+  }
   // A role must exit 0 on SIGTERM too, so every non-zero exit above is a real failure.
   if (failures.length > 0) {
     for (const failure of failures) log.error(failure);

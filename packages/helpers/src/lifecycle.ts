@@ -8,6 +8,7 @@
 //
 // Stopping is one path for everybody: SIGINT/SIGTERM (or a test) aborts the signal, the role
 // closes its sockets, its `for await` loop ends, the function returns and Node exits with 0.
+// A role whose last messages must still leave ends with `await closeAndDrain(socket)`.
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -72,17 +73,52 @@ export function closeOnAbort(signal: AbortSignal | undefined, ...sockets: Socket
   else signal?.addEventListener("abort", closeAll, { once: true });
 }
 
+/** Drains in progress (closeAndDrain): a stop signal now means "drop what is left and exit". */
+const drains = new Set<Promise<unknown>>();
+
+/**
+ * A role's last step when it closes sockets that linger (to let their last messages leave):
+ * closes them, then waits until libzmq has sent what they still queue, or until each one's
+ * linger has run out.
+ *
+ * Why not just `close()` and return: zeromq.js then waits for the queue in Node's exit, after
+ * Node has taken its signal handlers down, so a Ctrl-C during that drain kills the process with
+ * no word and no exit 0 (the shell says 130). Waiting here keeps stopOnSignals in charge: a
+ * signal during the drain is logged, drops what has not left yet, and the process exits 0.
+ */
+export async function closeAndDrain(...sockets: Socket[]): Promise<void> {
+  const open = sockets.filter((socket) => !socket.closed); // one closed on abort drains by itself
+  // libzmq destroys a closed socket once its queue is empty or its linger is over, and the
+  // socket's monitor reports that as its last event, "end": the drain is over then.
+  const gone = open.map(
+    (socket) => new Promise<void>((resolve) => socket.events.on("end", () => resolve())),
+  );
+  const drain = Promise.all(gone);
+  drains.add(drain);
+  for (const socket of open) socket.close();
+  await drain;
+  drains.delete(drain);
+}
+
 /** Grace period after SIGINT/SIGTERM before a role that failed to stop is forced out. */
 export const STOP_GRACE_MS = 3000;
 
 /**
  * An AbortSignal that fires on the first SIGINT or SIGTERM. A role that has not ended
  * STOP_GRACE_MS later is a bug: it is reported and the process exits 1 rather than hang.
+ * A signal that comes while the role drains its last messages (closeAndDrain) ends the
+ * process at once, with 0: its work was done.
  */
 export function stopOnSignals(label: string): AbortSignal {
   const log = roleLog(label);
   const controller = new AbortController();
   const stop = (signalName: NodeJS.Signals) => {
+    if (drains.size > 0) {
+      log.warn(
+        `${signalName} received while the last messages were leaving: stopped draining, the rest is dropped`,
+      );
+      process.exit(0); // exits without the drain Node's normal exit would still wait for
+    }
     log.info(`${signalName} received, closing sockets`);
     controller.abort(signalName);
     setTimeout(() => {

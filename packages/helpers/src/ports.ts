@@ -38,6 +38,11 @@ function holderIsAlive(file: string): boolean {
   } catch {
     return false; // released since we looked
   }
+  return processIsAlive(pid);
+}
+
+/** Whether process `pid` still runs (test networks sweep the namespaces of dead ones too). */
+export function processIsAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0); // signal 0: only asks whether the process exists

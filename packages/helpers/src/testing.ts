@@ -67,8 +67,20 @@ export async function freeEndpoint(): Promise<string> {
   return `tcp://127.0.0.1:${port}`;
 }
 
+// Partitions, for the tests of the reliability patterns (also in the main entry).
+export {
+  createTestNetwork,
+  type NetworkHost,
+  networkNamespacesUnavailable,
+  type TestNetwork,
+} from "./network.ts";
 // runRoleProcess lives in role-process.ts, which does not load vitest: benchmarks use it too.
-export { type ProcessResult, type RoleChild, runRoleProcess } from "./role-process.ts";
+export {
+  type ProcessResult,
+  type RoleChild,
+  type RoleProcessOptions,
+  runRoleProcess,
+} from "./role-process.ts";
 
 export interface LogLine {
   line: string;

@@ -1,9 +1,11 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { runScenario } from "../src/launcher.ts";
-import { runRoleProcess } from "../src/testing.ts";
+import { freeEndpoint, runRoleProcess } from "../src/testing.ts";
 
 const fixture = fileURLToPath(new URL("./fixtures/exits.ts", import.meta.url));
+const echoServer = fileURLToPath(new URL("./fixtures/echo-server.ts", import.meta.url));
+const lazyClient = fileURLToPath(new URL("./fixtures/lazy-client.ts", import.meta.url));
 
 describe("runScenario", () => {
   const output: string[] = [];
@@ -74,6 +76,74 @@ describe("runScenario", () => {
     });
     expect(code).toBe(1);
     expect(output.join("")).toContain("scenario did not finish within 1000 ms");
+  });
+
+  it("injects its faults in order, announces each, and a role killed on purpose is no failure", async () => {
+    capture();
+    const endpoint = await freeEndpoint(); // the restarted server binds it again
+    // The client ends only once two server processes have answered it, so only a scenario
+    // whose every step ran can end; each step waits for a line that only its fault can cause.
+    const code = await runScenario({
+      title: "faults",
+      roles: [
+        { name: "server", script: echoServer, args: [endpoint], readyWhen: /bound to/ },
+        { name: "client", script: lazyClient, args: [endpoint], finishes: true },
+      ],
+      faults: [
+        { after: { role: "server", line: /bound to/ }, action: "hang", target: "server" },
+        { after: { role: "client", line: /no reply/ }, action: "resume", target: "server" },
+        { after: { role: "client", line: /reply "/ }, action: "kill", target: "server" },
+        { after: { role: "client", line: /no reply/ }, action: "restart", target: "server" },
+      ],
+    });
+    const text = output.join("");
+    expect(code, text).toBe(0);
+    const announced = [
+      "[start] hanging server now (SIGSTOP)",
+      "[start] resuming server (SIGCONT)",
+      "[start] killing server now (SIGKILL)",
+      "[start] restarting server",
+    ].map((line) => text.indexOf(line));
+    expect(announced.every((at) => at >= 0)).toBe(true);
+    expect(announced).toEqual(announced.toSorted((a, b) => a - b));
+    // The hang was felt: the client went unanswered between hanging and resuming.
+    expect(text.slice(announced[0], announced[1])).toContain("no reply to request 1");
+    // The restarted server's own unlabelled line still carries the role's name.
+    expect(text.slice(announced[3]).match(/\[server\] started as pid \d+/)).not.toBeNull();
+    expect(text).not.toContain("server exited with");
+    expect(text).toContain("every role ended cleanly");
+  });
+
+  it("a hung role is resumed before it is stopped, so it can still exit 0", async () => {
+    capture();
+    const code = await runScenario({
+      title: "left hung",
+      roles: [
+        { name: "server", script: echoServer, readyWhen: /bound to/ },
+        { name: "client", script: fixture, args: ["0"], finishes: true },
+      ],
+      faults: [{ after: { role: "server", line: /bound to/ }, action: "hang", target: "server" }],
+    });
+    const text = output.join("");
+    expect(code, text).toBe(0);
+    expect(text).toContain("[echo-server] SIGTERM received, closing sockets");
+  });
+
+  it("fails a scenario whose fault step never ran, naming the step", async () => {
+    capture();
+    const code = await runScenario({
+      title: "fault that never comes",
+      roles: [
+        { name: "server", script: fixture, args: ["--wait"], readyWhen: /labelled/ },
+        { name: "client", script: fixture, args: ["0"], finishes: true },
+      ],
+      faults: [
+        { after: { role: "server", line: /labelled/ }, action: "hang", target: "server" },
+        { after: { role: "client", line: /never printed/ }, action: "kill", target: "server" },
+      ],
+    });
+    expect(code).toBe(1);
+    expect(output.join("")).toContain("[start] E: fault step 2 (kill server) never ran");
   });
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -1,9 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { Pair } from "zeromq";
-import { attach, closeOnAbort, isMain } from "../src/lifecycle.ts";
+import { Pair, Pull, Push } from "zeromq";
+import { attach, closeAndDrain, closeOnAbort, isMain } from "../src/lifecycle.ts";
 import { roleLog } from "../src/log.ts";
-import { EPHEMERAL, runRoleProcess } from "../src/testing.ts";
+import { EPHEMERAL, runRoleProcess, unusedEndpoint } from "../src/testing.ts";
 
 const quiet = roleLog("test");
 
@@ -66,4 +66,54 @@ describe("stopOnSignals", () => {
       expect(result.code).toBe(0);
     });
   }
+});
+
+describe("closeAndDrain", () => {
+  it("returns once the queued messages have left, and not before", async () => {
+    const endpoint = unusedEndpoint(); // nobody there yet: the messages wait in the queue
+    const push = new Push({ linger: 600_000 });
+    push.connect(endpoint);
+    for (const n of [1, 2, 3]) await push.send(`message ${n}`);
+    let drained = false;
+    const drain = closeAndDrain(push).then(() => {
+      drained = true;
+    });
+    expect(push.closed).toBe(true);
+    await new Promise(setImmediate);
+    expect(drained).toBe(false); // with no peer, nothing has left
+
+    const pull = new Pull({ linger: 0 });
+    await pull.bind(endpoint);
+    await drain;
+    const received = [];
+    for (const _ of [1, 2, 3]) received.push(String(await pull.receive()));
+    expect(received).toEqual(["message 1", "message 2", "message 3"]);
+    pull.close();
+  });
+
+  // The bug it fixes: a role that closed a lingering socket and returned died of a Ctrl-C that
+  // came during the drain (exit 130 in a shell), without a word.
+  const fixture = fileURLToPath(new URL("./fixtures/draining-role.ts", import.meta.url));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`a ${signal} during the drain is logged, drops the rest and exits 0`, async () => {
+      const role = runRoleProcess(fixture, [unusedEndpoint()]);
+      await role.waitForLine(/closing with 3 messages queued/);
+      role.signal(signal);
+      const result = await role.exited;
+      expect(result.stdout).toContain(
+        `[draining-role] W: ${signal} received while the last messages were leaving: stopped draining, the rest is dropped`,
+      );
+      expect(result.code).toBe(0);
+    });
+  }
+
+  it("without it, the drain runs in Node's exit, where a SIGINT kills the process silently", async () => {
+    const role = runRoleProcess(fixture, [unusedEndpoint(), "--plain-close"]);
+    // zeromq.js prints this from its exit-time wait for queued messages, after 500 ms.
+    await role.waitForLine(/Waiting for queued ZeroMQ messages to be delivered/);
+    role.signal("SIGINT");
+    const result = await role.exited;
+    expect(result.signal).toBe("SIGINT");
+    expect(result.stdout).not.toContain("SIGINT received");
+  });
 });

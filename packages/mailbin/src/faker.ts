@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   attach,
+  closeAndDrain,
   closeOnAbort,
   isMain,
   parseFlags,
@@ -133,7 +134,8 @@ export async function runFaker(options: FakerOptions): Promise<number> {
     if (sent < options.posts) await sleep(options.intervalMs);
   }
 
-  socket.close();
+  // Queued posts still leave, for up to FLUSH_LINGER_MS; a Ctrl-C meanwhile drops them (exit 0).
+  await closeAndDrain(socket);
   return sent;
 }
 // #endregion

@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   attach,
+  closeAndDrain,
   closeOnAbort,
   describeFrame,
   isMain,
@@ -34,15 +35,14 @@ export const syncPublisherDefaults = {
   updates: 1_000_000,
   /** Pause between updates; the Guide's publisher sends flat out. */
   intervalMs: 0,
+  /**
+   * On close, keep sending the updates still queued for up to this long. With linger 0, what is
+   * still queued when the publisher exits (the last updates, and "END") could be thrown away.
+   */
+  drainMs: 2000,
   name: "sync-publisher",
 };
 export type SyncPublisherOptions = typeof syncPublisherDefaults & RoleControl;
-
-/**
- * On close, keep sending the updates still queued for up to this long. With linger 0, what is
- * still queued when the publisher exits (the last updates, and "END") could be thrown away.
- */
-const DRAIN_MS = 2000;
 
 /** Why the numbers given are not counts, or undefined when they are. */
 export function countsProblem(options: Pick<SyncPublisherOptions, "subscribers" | "updates">) {
@@ -77,7 +77,7 @@ export async function runSyncPublisher(
   if (problem) throw new Error(problem);
   // An XPUB is a PUB that also hands us the subscriptions it receives (see below).
   const publisher = new XPublisher({
-    linger: DRAIN_MS,
+    linger: options.drainMs,
     // PUB drops updates for a subscriber whose queue is full (1000 by default). Make the queue
     // hold every update instead, as the Guide's syncpub does.
     sendHighWaterMark: options.updates + 1,
@@ -158,8 +158,9 @@ export async function runSyncPublisher(
   }
 
   if (publisher.closed) log.info(`stopped after publishing ${published} updates`);
-  publisher.close(); // the queued updates still go out, for up to DRAIN_MS
   syncService.close();
+  // The queued updates still go out, for up to drainMs; a Ctrl-C meanwhile drops them (exit 0).
+  await closeAndDrain(publisher);
   return { synchronised, published };
 }
 
