@@ -56,14 +56,23 @@ export class Poller<Name extends string> {
         ...(timedOut ? [timedOut] : []),
       ]);
       clearTimeout(timer);
-      if (first === "timeout") {
-        // The timer is on Node's event loop: after a stall it can fire before the loop has seen a
-        // message that is already waiting. A waiting message is not a quiet period.
-        const waiting = names.find((name) => this.#sockets[name].readable);
-        if (waiting === undefined) return { kind: "timeout" };
-        return this.#take(waiting, await this.#receiving(waiting)) ?? this.next(options);
+      let received: Received<Name>;
+      if (first !== "timeout") received = first;
+      else {
+        // The timer is on Node's event loop: after a stall (a busy machine, a SIGSTOP) it fires
+        // before the loop has looked at sockets whose messages arrived meanwhile. Let the loop
+        // take one turn, so those receives complete, before calling it a quiet period. (Not by
+        // reading `socket.readable`: with a receive pending, asking libzmq for its events can
+        // swallow the wake-up that receive waits for, and it then waits for ever.)
+        await new Promise((resolve) => setImmediate(resolve));
+        const settled = await Promise.race([
+          ...names.map((name) => this.#receiving(name)),
+          Promise.resolve("quiet" as const),
+        ]);
+        if (settled === "quiet") return { kind: "timeout" };
+        received = settled;
       }
-      const event = this.#take(first.from, first);
+      const event = this.#take(received.from, received);
       if (event) return event;
     }
   }

@@ -103,3 +103,47 @@ describe("Poller", () => {
     router.close();
   });
 });
+
+describe("Poller after an event-loop stall (a busy machine, or a SIGSTOP and SIGCONT)", () => {
+  /** Blocks Node's event loop, as a stalled or stopped process is blocked. */
+  const stall = (ms: number) => {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {}
+  };
+
+  it("a message that arrived during the stall is delivered, not reported as a time-out", async () => {
+    const [a, toA] = await pair();
+    const poller = new Poller({ a });
+    const waiting = poller.next({ timeoutMs: 50 });
+    await toA.send("arrived while stalled");
+    stall(300); // the time-out is long overdue when the loop runs again
+    expect(await waiting).toMatchObject({
+      kind: "message",
+      frames: [Buffer.from("arrived while stalled")],
+    });
+    a.close();
+    toA.close();
+  });
+
+  it("keeps receiving after many stalls and time-outs: a pending receive is never left stuck", async () => {
+    const [a, toA] = await pair();
+    const poller = new Poller({ a });
+    for (let round = 0; round < 20; round++) {
+      const waiting = poller.next({ timeoutMs: 5 });
+      if (round % 2 === 0) await toA.send(`round ${round}`);
+      stall(20);
+      const event = await waiting;
+      if (round % 2 === 0 && event.kind === "timeout") {
+        // delivered a moment later: it must not be lost
+        expect(await poller.next({ timeoutMs: 60_000 })).toMatchObject({ kind: "message" });
+      }
+    }
+    await toA.send("last");
+    expect(await poller.next({ timeoutMs: 60_000 })).toMatchObject({
+      kind: "message",
+      frames: [Buffer.from("last")],
+    });
+    a.close();
+    toA.close();
+  });
+});
