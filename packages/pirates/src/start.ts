@@ -80,7 +80,7 @@ await startScenario({
         script: "src/paranoid-worker.ts",
         args: [...toQueue, "--name", "worker-2", ...quickWork],
       },
-      client(12),
+      client(40), // enough requests to outlast every fault below, with room to spare
     ],
     faults: [
       {
