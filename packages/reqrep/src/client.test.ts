@@ -1,4 +1,4 @@
-import { EPHEMERAL, runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, freeEndpoint, runRoleProcess, startRole } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Reply, Request } from "zeromq";
 import { clientDefaults, runClient } from "./client.ts";
@@ -54,6 +54,18 @@ describe("Hello World client", () => {
       expect(result.code).toBe(0);
     });
   }
+
+  it("a client that connects sends at once with no server: the request waits in its queue", async () => {
+    const endpoint = await freeEndpoint();
+    const client = new Request({ linger: 0 });
+    client.connect(endpoint); // nobody listens: libzmq retries in the background
+    await client.send("Hello"); // resolves now, though no server exists yet
+    const server = new Reply({ linger: 0 });
+    await server.bind(endpoint);
+    expect(String(await server.receive())).toBe("Hello");
+    server.close();
+    client.close();
+  });
 
   // What the docs' pitfalls say about the lockstep, checked on zeromq.js v6 itself.
   describe("a REQ socket out of lockstep", () => {
