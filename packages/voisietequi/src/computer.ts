@@ -122,7 +122,9 @@ export async function runComputer(options: ComputerOptions): Promise<number> {
   // whatever the reason (for a server that went away, libzmq would have retried anyway).
   commands.events.on("disconnect", ({ address }) => {
     if (commands.closed) return;
-    log.warn(`lost the server at ${address} (gone, or it sent a frame over the limit); reconnecting`);
+    log.warn(
+      `lost the server at ${address} (gone, or it sent a frame over the limit); reconnecting`,
+    );
     commands.disconnect(address);
     commands.connect(address);
   });
