@@ -36,7 +36,9 @@ export const READY = "READY";
 export const LB_REPLY = "OK";
 
 /**
- * libzmq disconnects a peer that sends a larger message, before our code sees it
- * (ZMQ_MAXMSGSIZE): a misbehaving peer cannot make a broker hold gigabytes.
+ * Largest frame a broker takes (ZMQ_MAXMSGSIZE): libzmq disconnects a peer that sends a larger
+ * frame before our code sees it. It bounds each frame, not a message: a message of many frames
+ * of this size still gets through (libzmq 4.3 has no limit on a whole message, and its
+ * high-water marks count messages). Against hostile peers: authentication, trusted networks.
  */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;

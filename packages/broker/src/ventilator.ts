@@ -42,7 +42,7 @@ export async function runVentilator(options: VentilatorOptions): Promise<Record<
     for (let task = 1; task <= options.tasks; task++) {
       const workMs = 1 + Math.floor(Math.random() * options.maxWorkMs);
       totalMs += workMs;
-      await tasks.send(String(workMs)); // waits while the streamer is not there
+      await tasks.send(String(workMs)); // a PUSH that connects queues: waits only when its queue is full
     }
     log.info(`sent ${options.tasks} tasks, ${totalMs} ms of work in all`);
 

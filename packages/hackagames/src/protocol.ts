@@ -20,7 +20,11 @@ export const STOP = "stop";
 
 /** Longest request the game reads; a longer one is refused with an error, the game goes on. */
 export const MAX_REQUEST_BYTES = 4096;
-/** libzmq drops a peer that sends more than this (ZMQ_MAXMSGSIZE): our code never sees it. */
+/**
+ * libzmq drops a peer that sends a frame larger than this (ZMQ_MAXMSGSIZE): our code never sees
+ * it. Per frame, not per message: many frames this size in one message still arrive (and are
+ * refused as malformed); libzmq 4.3 has no limit on a whole message.
+ */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** `wake-up\nplayer <seat> on <players>\n<configuration Pod>` */

@@ -27,8 +27,10 @@ export const POST_FIELDS = ["id", ...FORM_FIELDS] as const;
 /** Longest post the bin reads; a longer one is rejected with a warning, unparsed. */
 export const MAX_POST_BYTES = 4096;
 /**
- * libzmq itself drops the connection of a peer that sends a larger message (ZMQ_MAXMSGSIZE),
- * before our code sees it, so a misbehaving faker cannot make the bin hold gigabytes.
+ * libzmq itself drops the connection of a peer that sends a larger frame (ZMQ_MAXMSGSIZE),
+ * before our code sees it. The limit is per frame, not per message: a post of many frames of
+ * this size still reaches the bin (and is rejected); libzmq 4.3 has no limit on a whole message.
+ * Against hostile senders: authenticate them, keep the bin off untrusted networks.
  */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 

@@ -62,7 +62,8 @@ export async function runStats(options: StatsOptions): Promise<BinStats | undefi
     } catch (error) {
       if (socket.closed) break; // stopped (Ctrl-C) while waiting
       if ((error as { code?: string }).code !== "EAGAIN") throw error;
-      // A REQ socket that timed out is stuck waiting for that reply: we stop here.
+      // A plain REQ socket that timed out is stuck waiting for that reply (relaxed + correlate
+      // would free it, see docs/reqrep.md): we stop here.
       log.warn(`no answer in ${options.timeoutMs} ms; giving up`);
       break;
     }

@@ -16,7 +16,11 @@ export const KILL = "KILL";
 export const MAX_WORKLOAD_MS = 10_000;
 /** Tasks and results are a few bytes of text; a longer frame is garbage. */
 export const MAX_FRAME_BYTES = 256;
-/** libzmq drops a peer that sends a bigger message before our code ever sees it. */
+/**
+ * libzmq drops a peer that sends a bigger frame before our code sees it (ZMQ_MAXMSGSIZE). Per
+ * frame, not per message: a message of many frames this size still arrives (and is refused as
+ * not one short frame); libzmq 4.3 has no limit on a whole message.
+ */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** A worker's name travels in its results: letters, digits and . _ : - only. */
 export const WORKER_NAME = /^[\w.:-]{1,64}$/;

@@ -62,7 +62,9 @@ export async function runVentilator(options: VentilatorOptions): Promise<Task[]>
 
   const sent: Task[] = [];
   try {
-    await sink.send(BATCH_START); // waits until the sink is connected
+    // This PUSH connects, so it has its queue from connect() on: the send resolves at once, and
+    // "0" waits in the queue until the sink is there.
+    await sink.send(BATCH_START);
     log.info(`told the sink the batch starts; sending ${options.tasks} tasks`);
     for (let number = 1; number <= options.tasks; number++) {
       const workloadMs = randomInt(options.minMs, options.maxMs + 1);

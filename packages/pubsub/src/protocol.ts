@@ -52,7 +52,8 @@ export const UNSUBSCRIBE = 0x00;
 
 /**
  * Publishers only ever receive subscriptions (and the sync service empty requests), which are
- * tiny. libzmq itself disconnects a peer that sends a larger message (ZMQ_MAXMSGSIZE), before
- * our code sees it.
+ * tiny. libzmq itself disconnects a peer that sends a larger frame (ZMQ_MAXMSGSIZE), before our
+ * code sees it. The limit is per frame: a message of many small frames still gets through
+ * (libzmq 4.3 has no limit on a whole message), and is refused by our checks.
  */
 export const MAX_INBOUND_BYTES = 1024;

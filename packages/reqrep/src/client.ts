@@ -39,7 +39,9 @@ export async function runClient(options: ClientOptions): Promise<string[]> {
     // with no server this waits for ever (Ctrl-C stops it); exercise 01 adds one.
     let reply: Buffer[];
     try {
-      await socket.send(options.request); // waits only while no server is connected at all
+      // Connected (--connect), the socket queues from connect() on: this resolves at once and the
+      // request waits in the queue for a server. Bound (--bind), it waits for a server to connect.
+      await socket.send(options.request);
       reply = await socket.receive();
     } catch (error) {
       if (socket.closed) break; // stopped (Ctrl-C) while waiting

@@ -83,22 +83,44 @@ describe("Hello World server", () => {
     expect(await server.stop()).toBe(1);
   });
 
-  it("drops a peer that sends more than the hard message limit and keeps serving the others", async () => {
-    const server = startRole(runServer, quickServer);
-    const [endpoint] = await server.ready;
-    const flooder = new Request({ linger: 0 });
-    const dropped = new Promise<void>((resolve) =>
-      flooder.events.on("disconnect", () => resolve()),
-    );
-    flooder.connect(endpoint!);
-    await flooder.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1));
-    await dropped; // libzmq closed the connection; the server's code never saw the message
-    flooder.close();
+  // maxMessageSize (ZMQ_MAXMSGSIZE) bounds each frame that libzmq decodes, not the message.
+  describe("the hard limit, maxMessageSize, bounds each frame and not the whole message", () => {
+    it("drops a peer that sends one frame over the limit and keeps serving the others", async () => {
+      const server = startRole(runServer, quickServer);
+      const [endpoint] = await server.ready;
+      const flooder = new Request({ linger: 0 });
+      const dropped = new Promise<void>((resolve) =>
+        flooder.events.on("disconnect", () => resolve()),
+      );
+      flooder.connect(endpoint!);
+      await flooder.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1));
+      await dropped; // libzmq closed the connection; the server's code never saw the frame
+      flooder.close();
 
-    const client = plainRequest(endpoint!);
-    expect(await ask(client, "Hello")).toBe("World");
-    client.close();
-    expect(await server.stop()).toBe(1);
+      const client = plainRequest(endpoint!);
+      expect(await ask(client, "Hello")).toBe("World");
+      client.close();
+      expect(await server.stop()).toBe(1);
+    });
+
+    it("lets through a message of several frames, each within the limit, together far over it", async () => {
+      const log = watchLog();
+      const server = startRole(runServer, quickServer);
+      const [endpoint] = await server.ready;
+      const client = plainRequest(endpoint!);
+      let disconnects = 0;
+      client.events.on("disconnect", () => {
+        disconnects += 1;
+      });
+      // 5 frames of exactly the limit: 20 MiB in one message, and libzmq passes it to our code.
+      const frames = Array.from({ length: 5 }, () => Buffer.alloc(MAX_MESSAGE_BYTES, "x"));
+      expect(await ask(client, ...frames)).toBe("error: expected 1 frame, got 5");
+      await log.waitFor(/\[server\] W: bad request: expected 1 frame, got 5/);
+      expect(await ask(client, "Hello")).toBe("World");
+      expect(disconnects).toBe(0); // the same connection all along: libzmq dropped nobody
+      client.close();
+      expect(await server.stop()).toBe(1);
+    });
   });
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

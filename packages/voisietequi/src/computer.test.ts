@@ -2,11 +2,12 @@ import { EPHEMERAL, runRoleProcess, startRole, watchLog } from "@zmq-patterns/he
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Pull, XPublisher } from "zeromq";
 import { computerDefaults, runComputer } from "./computer.ts";
-import { COMMAND_TOPIC, CONFIGURE, reachableEndpoint } from "./protocol.ts";
+import { COMMAND_TOPIC, CONFIGURE, MAX_MESSAGE_BYTES, reachableEndpoint } from "./protocol.ts";
 
 /** A stand-in for the command server: an XPUB (it sees subscriptions) and the answers PULL. */
 async function fakeServer() {
-  const commands = new XPublisher({ linger: 0 });
+  // allSubs: a computer that reconnects shows its new subscription even while the old one lingers.
+  const commands = new XPublisher({ linger: 0, verbosity: "allSubs" });
   const answers = new Pull({ linger: 0 });
   const saver = new Pull({ linger: 0 });
   await commands.bind(EPHEMERAL);
@@ -121,6 +122,24 @@ describe("computer", () => {
       '[computer-1] W: bad configure command: answer endpoint "not an endpoint" is not one; ignoring it',
       "[computer-1] W: bad configure command: expected 5 frames (topic, name, id, answer endpoint, configuration), got 6; ignoring it",
     ]);
+    await computer.stop();
+    server.close();
+  });
+
+  it("never sees a command frame over the limit, reconnects, and takes the next command", async () => {
+    const log = watchLog();
+    const server = await fakeServer();
+    const computer = startComputer(server);
+    expect(await server.subscribed()).toBe(`\x01${COMMAND_TOPIC}`);
+    // Five frames, the last one byte over the limit: were it read, it would be answered
+    // "error: configuration is not JSON".
+    await server.configure("1", "x".repeat(MAX_MESSAGE_BYTES + 1));
+    // libzmq cut the connection before the computer's code saw the command; the computer connects
+    // again and subscribes again (the old subscription's "\x00cmd" may come before or not at all).
+    await log.waitFor(/\[computer-1\] W: lost the server at tcp:\/\/\S+ .*; reconnecting/);
+    while ((await server.subscribed()) !== `\x01${COMMAND_TOPIC}`);
+    await server.configure("2", configuration(server.saverAt));
+    expect(await server.answer()).toEqual(["computer-1", "2", "ok"]); // nothing for command 1
     await computer.stop();
     server.close();
   });

@@ -21,6 +21,7 @@ import {
   CONFIGURE,
   type Configuration,
   ERROR_PREFIX,
+  MAX_MESSAGE_BYTES,
   OK,
   POSITIVE_NUMBER,
   type ResultPayload,
@@ -105,7 +106,7 @@ export async function runComputer(options: ComputerOptions): Promise<number> {
   const log = roleLog(options.name);
   if (!COMPUTER_ID.test(options.name))
     throw new Error(`--name "${options.name}" is not a valid computer id`);
-  const commands = new Subscriber({ linger: 0 });
+  const commands = new Subscriber({ linger: 0, maxMessageSize: MAX_MESSAGE_BYTES });
   const answers = new Push({ linger: 0 });
   // linger 0: results still queued when the computer stops are dropped (see the docs' pitfalls).
   const results = new Push({ linger: 0, sendHighWaterMark: options.resultQueue });
@@ -115,6 +116,18 @@ export async function runComputer(options: ComputerOptions): Promise<number> {
   const serverEndpoint = endpoints[0]!;
   options.onReady?.(endpoints);
   log.info(`waiting for commands on topic "${COMMAND_TOPIC}"`);
+
+  // A command frame over MAX_MESSAGE_BYTES makes libzmq drop the connection before our code sees
+  // it, and libzmq 4.3 takes that for a protocol error: it never reconnects by itself. So we do,
+  // whatever the reason (for a server that went away, libzmq would have retried anyway).
+  commands.events.on("disconnect", ({ address }) => {
+    if (commands.closed) return;
+    log.warn(
+      `lost the server at ${address} (gone, or it sent a frame over the limit); reconnecting`,
+    );
+    commands.disconnect(address);
+    commands.connect(address);
+  });
 
   results.events.on("connect", ({ address }) => log.info(`saver connected at ${address}`));
   results.events.on("disconnect", ({ address }) =>

@@ -40,7 +40,12 @@ export const POSITIVE_NUMBER = /^[1-9]\d{0,14}$/;
 
 /** Longest payload the saver stores; a longer one is refused with a W: line. */
 export const MAX_PAYLOAD_BYTES = 4096;
-/** libzmq drops a peer that sends a frame larger than this, before our code sees it. */
+/**
+ * libzmq drops a peer that sends a frame larger than this, before our code sees it
+ * (ZMQ_MAXMSGSIZE, set on every socket that receives). Per frame, not per message: a message of
+ * many frames this size still arrives (and is refused by our checks); libzmq 4.3 has no limit
+ * on a whole message.
+ */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** Why `frame` is not a computer id, or undefined when it is one. */
