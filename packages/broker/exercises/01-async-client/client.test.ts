@@ -2,7 +2,7 @@ import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
 import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Reply } from "zeromq";
-import { brokerDefaults, runBroker } from "../../src/broker.ts";
+import { brokerDefaults, runBroker } from "#src/broker.ts";
 
 const { runAsyncClient }: typeof import("./solution/client.ts") = await import(
   exerciseModule(import.meta.url, "client.ts")

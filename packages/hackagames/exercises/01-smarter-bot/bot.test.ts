@@ -1,13 +1,13 @@
 import { exerciseModule, exerciseSubject, roleLog } from "@zmq-patterns/helpers";
 import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
 import { describe, expect, it } from "vitest";
-import { botDefaults, runBot } from "../../src/bot.ts";
-import { playInArena } from "../../src/bots/arena.ts";
-import { randomConnect4 } from "../../src/bots/connect4.ts";
-import { gameServerDefaults, runGameServer } from "../../src/game-server.ts";
-import { connect4 } from "../../src/games/connect4.ts";
-import { seededRandom } from "../../src/games/rules.ts";
-import { runPlayer } from "../../src/player.ts";
+import { botDefaults, runBot } from "#src/bot.ts";
+import { playInArena } from "#src/bots/arena.ts";
+import { randomConnect4 } from "#src/bots/connect4.ts";
+import { gameServerDefaults, runGameServer } from "#src/game-server.ts";
+import { connect4 } from "#src/games/connect4.ts";
+import { seededRandom } from "#src/games/rules.ts";
+import { runPlayer } from "#src/player.ts";
 
 const { smarterConnect4 }: typeof import("./solution/bot.ts") = await import(
   exerciseModule(import.meta.url, "bot.ts")

@@ -1,9 +1,9 @@
 import { exerciseModule, exerciseSubject, roleLog } from "@zmq-patterns/helpers";
 import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
 import { describe, expect, it } from "vitest";
-import { gameServerDefaults, runGameServer } from "../../src/game-server.ts";
-import { runPlayer, type Turn } from "../../src/player.ts";
-import { encodePod, pod } from "../../src/pod.ts";
+import { gameServerDefaults, runGameServer } from "#src/game-server.ts";
+import { runPlayer, type Turn } from "#src/player.ts";
+import { encodePod, pod } from "#src/pod.ts";
 
 const { tictactoe }: typeof import("./solution/tictactoe.ts") = await import(
   exerciseModule(import.meta.url, "tictactoe.ts")

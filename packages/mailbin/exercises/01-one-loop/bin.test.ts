@@ -5,8 +5,8 @@ import { exerciseModule, exerciseSubject, openJsonLinesStore } from "@zmq-patter
 import { EPHEMERAL, type LogWatch, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { Push, Request } from "zeromq";
-import { fakePost, seededRandom } from "../../src/faker.ts";
-import type { Post } from "../../src/protocol.ts";
+import { fakePost, seededRandom } from "#src/faker.ts";
+import type { Post } from "#src/protocol.ts";
 
 const { runPolledBin }: typeof import("./solution/bin.ts") = await import(
   exerciseModule(import.meta.url, "bin.ts")

@@ -2,8 +2,8 @@ import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
 import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Publisher, Push } from "zeromq";
-import { runVentilator, ventilatorDefaults } from "../../src/ventilator.ts";
-import { runWorker, workerDefaults } from "../../src/worker.ts";
+import { runVentilator, ventilatorDefaults } from "#src/ventilator.ts";
+import { runWorker, workerDefaults } from "#src/worker.ts";
 
 const { runPatientSink }: typeof import("./solution/sink.ts") = await import(
   exerciseModule(import.meta.url, "sink.ts")

@@ -2,8 +2,8 @@ import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
 import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Push } from "zeromq";
-import { waitForPeers } from "../../src/sockets.ts";
-import { boundPull, collect } from "../../src/test-support.ts";
+import { waitForPeers } from "#src/sockets.ts";
+import { boundPull, collect } from "#src/test-support.ts";
 
 const { runWordCounter }: typeof import("./solution/counter.ts") = await import(
   exerciseModule(import.meta.url, "counter.ts")

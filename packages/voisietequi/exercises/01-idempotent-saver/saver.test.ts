@@ -5,7 +5,7 @@ import { exerciseModule, exerciseSubject, openJsonLinesStore } from "@zmq-patter
 import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Push } from "zeromq";
-import type { StoredResult } from "../../src/saver.ts";
+import type { StoredResult } from "#src/saver.ts";
 
 const { runIdempotentSaver }: typeof import("./solution/saver.ts") = await import(
   exerciseModule(import.meta.url, "saver.ts")
