@@ -1,5 +1,6 @@
 // Exercise 01, reference solution: one step of the longer relay, run in a worker thread.
 
+import { threadId } from "node:worker_threads";
 import { isWorkerThreadEntry, roleLog, threadData } from "@zmq-patterns/helpers";
 import { Pair } from "zeromq";
 
@@ -30,7 +31,7 @@ export async function runStep(knobs: StepKnobs): Promise<void> {
     await fromBefore.unbind(stepEndpoint(knobs.name, knobs.step)); // free the name at once
     fromBefore.close();
   }
-  route.push(`step${knobs.step}`);
+  route.push(`step${knobs.step}@${threadId}`); // only this thread knows its id
 
   // inproc lets us connect before the next step has bound: the message waits in the pipe.
   const toNext = new Pair({ linger: 0 });
