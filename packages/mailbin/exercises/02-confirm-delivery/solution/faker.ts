@@ -4,8 +4,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { roleLog } from "@zmq-patterns/helpers";
 import { Push } from "zeromq";
-import { type FakePost, fakePost, seededRandom } from "#src/faker.ts";
 import { ask } from "#exercises/02-confirm-delivery/ask.ts";
+import { type FakePost, fakePost, seededRandom } from "#src/faker.ts";
 
 export interface ConfirmingFakerOptions {
   /** The mail bin's PULL endpoint(s), as for src/faker.ts. */
