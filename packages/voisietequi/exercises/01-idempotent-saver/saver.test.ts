@@ -71,6 +71,9 @@ describe(`exercise 01, idempotent saver (${exerciseSubject()})`, () => {
     after.close();
     expect(await again.stop()).toBe(1);
     expect(await storedIds(path)).toEqual(["computer-1#1", "computer-1#2", "computer-1#3"]);
+    expect(log.lines).toContain(
+      "[idempotent-saver] W: duplicate result computer-1#2, already stored",
+    );
   });
 
   it("keeps results of different computers apart, even with the same sequence", async () => {
