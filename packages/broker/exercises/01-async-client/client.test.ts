@@ -1,16 +1,21 @@
+import { randomUUID } from "node:crypto";
 import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
 import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Reply } from "zeromq";
-import { brokerDefaults, runBroker } from "../../src/broker.ts";
+import { brokerDefaults, runBroker } from "#src/broker.ts";
 
 const { runAsyncClient }: typeof import("./solution/client.ts") = await import(
   exerciseModule(import.meta.url, "client.ts")
 );
 
+/** What the workers answered to each request body: only a reply through the broker carries it. */
+const answers = new Map<string, string>();
+
 /**
- * A worker behind the broker: a REP socket that answers [tag, body] with [tag, "<body> done"],
- * once `release(body)` lets it. Resolves when its connection to the broker is up.
+ * A worker behind the broker: a REP socket that answers [tag, body] with
+ * [tag, "<body> done <nonce>"], a fresh random nonce each time, once `release(body)` lets it.
+ * Resolves when its connection to the broker is up.
  */
 async function worker(backend: string, release: (body: string) => Promise<void>) {
   const socket = new Reply({ linger: 0 });
@@ -19,7 +24,9 @@ async function worker(backend: string, release: (body: string) => Promise<void>)
   void (async () => {
     for await (const [tag, body] of socket) {
       await release(String(body));
-      await socket.send([tag!, `${body} done`]);
+      const result = `${body} done ${randomUUID()}`;
+      answers.set(String(body), result);
+      await socket.send([tag!, result]);
     }
   })();
   await connected;
@@ -65,7 +72,8 @@ describe(`exercise 01, asynchronous client (${exerciseSubject()})`, () => {
       runAsyncClient({ connect: [frontend], requests: ["one", "two"] }),
       dropped,
     ]);
-    expect(results).toEqual(["one done", "two done"]);
+    expect(results).toEqual([answers.get("one"), answers.get("two")]);
+    expect(results[0]).toMatch(/^one done /);
     await stop();
   });
 
@@ -76,7 +84,8 @@ describe(`exercise 01, asynchronous client (${exerciseSubject()})`, () => {
       runAsyncClient({ connect: [frontend], requests }),
       dropped,
     ]);
-    expect(results).toEqual(requests.map((request) => `${request} done`));
+    expect(results).toEqual(requests.map((request) => answers.get(request)));
+    expect(new Set(results).size).toBe(20);
     await stop();
   });
 });

@@ -1,7 +1,7 @@
 // Exercise 02: Tic-tac-toe as a game the server can run.
 // The task is in TASK.md. Check your work: pnpm --filter hackagames exercise 02
-import type { GameRules } from "../../src/games/rules.ts";
-import type { Pod } from "../../src/pod.ts";
+import type { GameRules } from "#src/games/rules.ts";
+import type { Pod } from "#src/pod.ts";
 
 export interface TicTacToeState {
   /** board[line][column], line 0 at the top; 0 empty, 1 and 2 the seats' marks. */

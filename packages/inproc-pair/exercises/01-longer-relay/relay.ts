@@ -9,7 +9,7 @@ export interface LongRelayOptions {
   name: string;
 }
 
-/** Runs the relay once; returns the route, e.g. ["step1", "step2", "step3"]. */
+/** Runs the relay once; returns the route, e.g. ["step1@4", "step2@5", "step3@6"]. */
 export async function runLongRelay(options: LongRelayOptions): Promise<string[]> {
   // TODO: bind a PAIR where the last step signals, start every step in a worker thread
   // (startWorkerThread(new URL("./step.ts", import.meta.url), knobs)), receive the route, close

@@ -20,7 +20,8 @@ export function stepEndpoint(name: string, step: number): string {
 if (isWorkerThreadEntry(import.meta.url)) {
   const knobs = threadData<StepKnobs>();
   // TODO: unless this is step 1, bind a PAIR at stepEndpoint(knobs.name, knobs.step) and wait for
-  // the route from the step before; add "step<n>" to it; connect a PAIR to the next endpoint and
+  // the route from the step before; add "step<n>@<threadId>" to it (threadId from
+  // node:worker_threads); connect a PAIR to the next endpoint and
   // send the route on; close your sockets.
   void knobs;
 }

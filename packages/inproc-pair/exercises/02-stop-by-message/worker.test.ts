@@ -40,9 +40,16 @@ describe(`exercise 02, stop a worker thread by a message (${exerciseSubject()})`
 
   it("answers anything else with an error and keeps serving", async () => {
     const { thread, ask } = await startWorker();
-    expect(await ask("HELLO")).toMatch(/^error: /);
-    expect(await ask("PING", "1")).toMatch(/^error: /);
-    expect(await ask(Buffer.from([0xff, 0xfe]))).toMatch(/^error: /);
+    // Each reply starts with "error: " and names what came.
+    expect(await ask("HELLO")).toMatch(/^error: .*HELLO/);
+    expect(await ask("PING", "1")).toMatch(/^error: .*PING/);
+    expect(await ask(Buffer.from([0xff, 0xfe]))).toMatch(/^error: .*fffe/);
+    // Near misses of the two commands are errors too, and STOP in two frames does not stop.
+    for (const near of ["PING", "PING ", "PING x", "PING 1 2", "ping 1", " PING 1", "STOP "]) {
+      expect(await ask(near), JSON.stringify(near)).toMatch(/^error: /);
+    }
+    expect(await ask("STOP", "now")).toMatch(/^error: /);
+    expect(await ask("")).toMatch(/^error: /);
     expect(await ask("PING 7")).toBe("PONG 7");
     expect(await ask("STOP")).toBe("BYE");
     await thread.exited;

@@ -3,10 +3,31 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exerciseModule, exerciseSubject, openJsonLinesStore } from "@zmq-patterns/helpers";
 import { EPHEMERAL, type LogWatch, startRole, watchLog } from "@zmq-patterns/helpers/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Push, Request } from "zeromq";
-import { fakePost, seededRandom } from "../../src/faker.ts";
-import type { Post } from "../../src/protocol.ts";
+import { fakePost, seededRandom } from "#src/faker.ts";
+import type { Post } from "#src/protocol.ts";
+
+/**
+ * takePost, with a gate the test can close: while `gate.held` is pending, a post waits (as it
+ * would for a slow disk). `gate.taking` resolves when a post reaches takePost.
+ */
+const gate = vi.hoisted(() => ({
+  held: Promise.resolve(),
+  taking: Promise.resolve(),
+  reached: () => {},
+}));
+vi.mock("#src/bin.ts", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("#src/bin.ts")>();
+  return {
+    ...actual,
+    takePost: async (...args: Parameters<typeof actual.takePost>) => {
+      gate.reached();
+      await gate.held;
+      return actual.takePost(...args);
+    },
+  };
+});
 
 const { runPolledBin }: typeof import("./solution/bin.ts") = await import(
   exerciseModule(import.meta.url, "bin.ts")
@@ -108,6 +129,34 @@ describe(`exercise 01, one loop for two sockets (${exerciseSubject()})`, () => {
       in_store: 3,
     });
     expect(await bin.stop()).toEqual({ received: 4, stored: 3, duplicates: 0, rejected: 1 });
+  });
+
+  it("is one loop: while it handles a post, stats wait (as with a poller)", async () => {
+    log = watchLog();
+    const { bin, mail, stats, alive } = await startPolledBin();
+    let release = () => {};
+    gate.held = new Promise((resolve) => {
+      release = resolve;
+    });
+    gate.taking = new Promise((resolve) => {
+      gate.reached = resolve;
+    });
+    await pusher(mail).send(post("h-1"));
+    await alive(gate.taking); // the loop is inside takePost now, held at the gate
+    const events: string[] = [];
+    const answer = ask(stats, "has h-1").then((text) => {
+      events.push(`answered ${text}`);
+      return text;
+    });
+    // Two for-await loops (the lesson's bin) answer at once, "no": the post is still held.
+    // One loop cannot: it is busy with the post until the gate opens.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    events.push("post released");
+    release();
+    await alive(answer);
+    expect(events).toEqual(["post released", "answered yes"]);
+    gate.held = Promise.resolve();
+    await bin.stop();
   });
 
   it("stops cleanly while both sockets wait, and returns its counts", async () => {

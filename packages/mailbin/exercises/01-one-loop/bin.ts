@@ -9,8 +9,8 @@ import {
   roleLog,
 } from "@zmq-patterns/helpers";
 import { Pull, Reply } from "zeromq";
-import { answerCommand, type BinCounts, type BinState, takePost } from "../../src/bin.ts";
-import type { Post } from "../../src/protocol.ts";
+import { answerCommand, type BinCounts, type BinState, takePost } from "#src/bin.ts";
+import type { Post } from "#src/protocol.ts";
 
 export interface PolledBinOptions extends RoleControl {
   bind: string[];

@@ -5,8 +5,8 @@ import { exerciseModule, exerciseSubject, openJsonLinesStore } from "@zmq-patter
 import { EPHEMERAL, startRole, unusedEndpoint } from "@zmq-patterns/helpers/testing";
 import { describe, expect, it } from "vitest";
 import { Pull } from "zeromq";
-import { binDefaults, runBin } from "../../src/bin.ts";
-import type { Post } from "../../src/protocol.ts";
+import { binDefaults, runBin } from "#src/bin.ts";
+import type { Post } from "#src/protocol.ts";
 
 const { runConfirmingFaker }: typeof import("./solution/faker.ts") = await import(
   exerciseModule(import.meta.url, "faker.ts")

@@ -1,7 +1,8 @@
 // Exercise 02: a faker that makes sure the bin stored its posts, and sends again those it did not.
 // The task is in TASK.md. Check your work: pnpm --filter mailbin exercise 02
-import { fakePost, seededRandom } from "../../src/faker.ts";
-import { ask } from "./ask.ts";
+
+import { ask } from "#exercises/02-confirm-delivery/ask.ts";
+import { fakePost, seededRandom } from "#src/faker.ts";
 
 export interface ConfirmingFakerOptions {
   /** The mail bin's PULL endpoint(s), as for src/faker.ts. */

@@ -22,6 +22,7 @@ export async function runLocalSubThr(options: LocalSubThrOptions): Promise<strin
 
 /** Sends messageCount messages once the subscriber has subscribed, losing none. */
 export async function runRemotePubThr(options: RemotePubThrOptions): Promise<void> {
-  // TODO: wait for the subscription (XPublisher), never drop (noDrop), deliver the tail.
+  // TODO: wait for the subscription (XPublisher), lose nothing (see the hints on high-water
+  // marks and noDrop in TASK.md), deliver the tail.
   throw new Error(`exercise 02 is not done yet (asked to send ${options.messageCount} messages)`);
 }

@@ -2,8 +2,8 @@ import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
 import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Publisher, Push } from "zeromq";
-import { runVentilator, ventilatorDefaults } from "../../src/ventilator.ts";
-import { runWorker, workerDefaults } from "../../src/worker.ts";
+import { runVentilator, ventilatorDefaults } from "#src/ventilator.ts";
+import { runWorker, workerDefaults } from "#src/worker.ts";
 
 const { runPatientSink }: typeof import("./solution/sink.ts") = await import(
   exerciseModule(import.meta.url, "sink.ts")
@@ -31,21 +31,34 @@ describe(`exercise 01, missing tasks (${exerciseSubject()})`, () => {
   });
 
   it("names the tasks whose results never came, once nothing comes for quietMs", async () => {
+    const log = watchLog();
     const sink = startRole(runPatientSink, { bind: [EPHEMERAL], tasks: 10, quietMs: 2000 });
     const [endpoint] = await sink.ready;
     const worker = resultSender(endpoint!);
     for (const number of [1, 2, 3, 5, 6, 8, 9, 10]) await worker.send(`w1 5 ${number}`);
     expect(await sink.done).toEqual({ received: [1, 2, 3, 5, 6, 8, 9, 10], missing: [4, 7] });
+    const warnings = log.lines.filter((line) => / W: /.test(line));
+    expect(
+      warnings.some((line) => /\b4\b.*\b7\b/.test(line)),
+      "a W: line names 4 and 7",
+    ).toBe(true);
     worker.close();
   });
 
   it("counts a task that comes back twice once, and skips what is not a result", async () => {
+    const log = watchLog();
     const sink = startRole(runPatientSink, { bind: [EPHEMERAL], tasks: 3, quietMs: 2000 });
     const [endpoint] = await sink.ready;
     const worker = resultSender(endpoint!);
     for (const message of ["w1 5 1", "w2 5 1", "hello", "w1 5 3"]) await worker.send(message);
+    // Not results of task 2: partial records, numbers out of range or not whole, other frames.
+    const notResults = ["w1 5", "w1", "w1 5 2 ", "w1 5 2x", "w1 5 0", "w1 5 4", "w1 5 -2"];
+    for (const message of [...notResults, "w1 5 1.5", "w1  5 2", ""]) await worker.send(message);
     await worker.send(["w1 5 2", "in two frames"]);
+    await worker.send(["w1", "5", "2"]);
     expect(await sink.done).toEqual({ received: [1, 3], missing: [2] });
+    const skipped = log.lines.filter((line) => / W: /.test(line) && !/missing/.test(line));
+    expect(skipped.length, "a W: line for each message skipped").toBeGreaterThanOrEqual(13);
     worker.close();
   });
 

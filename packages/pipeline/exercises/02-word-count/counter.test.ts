@@ -2,8 +2,8 @@ import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
 import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Push } from "zeromq";
-import { waitForPeers } from "../../src/sockets.ts";
-import { boundPull, collect } from "../../src/test-support.ts";
+import { waitForPeers } from "#src/sockets.ts";
+import { boundPull, collect } from "#src/test-support.ts";
 
 const { runWordCounter }: typeof import("./solution/counter.ts") = await import(
   exerciseModule(import.meta.url, "counter.ts")
@@ -18,8 +18,13 @@ const TEXT = [
   "\tDivide and conquer\t",
   "the work is spread round robin",
   "over every worker that is connected.",
+  // Whitespace inside a line: tabs, runs of both, at either end, nothing but.
+  "one\ttwo",
+  "x\t\t\ty  \t z",
+  "  lead and trail  ",
+  " \t ",
 ];
-const WORDS = [4, 7, 7, 0, 5, 3, 6, 6];
+const WORDS = [4, 7, 7, 0, 5, 3, 6, 6, 2, 3, 3, 0];
 
 /** The test plays the ventilator (PUSH) and the sink (PULL) around the counters. */
 async function ventilatorAndSink() {
@@ -69,10 +74,11 @@ describe(`exercise 02, word count (${exerciseSubject()})`, () => {
     await counter.ready;
     await ventilator.send("one two");
     await ventilator.send(["three", "four five"]);
+    await ventilator.send(["six", "seven", "eight nine"]);
     await ventilator.send("six seven eight");
     const [counts] = await collect([sink], 2);
     expect(counts!.map(Number)).toEqual([2, 3]);
-    expect(log.text()).toMatch(/\[counter\] W: /);
+    expect(log.lines.filter((line) => line.startsWith("[counter] W: "))).toHaveLength(2);
     expect(await counter.stop()).toBe(2);
     ventilator.close();
   });

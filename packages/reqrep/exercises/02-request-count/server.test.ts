@@ -46,6 +46,7 @@ describe(`exercise 02, numbered replies (${exerciseSubject()})`, () => {
     const client = await connectedClient(endpoint!);
     expect(await ask(client, "Hello")).toBe("World 1");
     expect(await ask(client, "Hello", "extra")).toBe("error: expected 1 frame, got 2");
+    expect(await ask(client, "Hello", "", "more")).toBe("error: expected 1 frame, got 3");
     expect(await ask(client, "Hello")).toBe("World 2");
     client.close();
     expect(await server.stop()).toBe(2);

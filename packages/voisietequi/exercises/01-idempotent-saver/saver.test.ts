@@ -5,7 +5,7 @@ import { exerciseModule, exerciseSubject, openJsonLinesStore } from "@zmq-patter
 import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Push } from "zeromq";
-import type { StoredResult } from "../../src/saver.ts";
+import type { StoredResult } from "#src/saver.ts";
 
 const { runIdempotentSaver }: typeof import("./solution/saver.ts") = await import(
   exerciseModule(import.meta.url, "saver.ts")
@@ -71,6 +71,9 @@ describe(`exercise 01, idempotent saver (${exerciseSubject()})`, () => {
     after.close();
     expect(await again.stop()).toBe(1);
     expect(await storedIds(path)).toEqual(["computer-1#1", "computer-1#2", "computer-1#3"]);
+    expect(log.lines).toContain(
+      "[idempotent-saver] W: duplicate result computer-1#2, already stored",
+    );
   });
 
   it("keeps results of different computers apart, even with the same sequence", async () => {

@@ -8,7 +8,7 @@ import {
   roleLog,
 } from "@zmq-patterns/helpers";
 import { Pull } from "zeromq";
-import { readResult, type StoredResult } from "../../src/saver.ts";
+import { readResult, type StoredResult } from "#src/saver.ts";
 
 export interface IdempotentSaverOptions extends RoleControl {
   bind: string[];

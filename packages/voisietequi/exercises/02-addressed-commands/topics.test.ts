@@ -2,6 +2,7 @@ import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
 import { EPHEMERAL } from "@zmq-patterns/helpers/testing";
 import { describe, expect, it } from "vitest";
 import { Subscriber, XPublisher } from "zeromq";
+import { COMPUTER_ID } from "#src/protocol.ts";
 
 const { commandTopic, subscriptionsFor, EVERYONE }: typeof import("./solution/topics.ts") =
   await import(exerciseModule(import.meta.url, "topics.ts"));
@@ -76,6 +77,29 @@ describe(`exercise 02, addressed commands (${exerciseSubject()})`, () => {
       "computer-10": ["for computer-10"],
       "computer-1.5": [],
     });
+  });
+
+  it("addresses exactly one computer for every pair of ids, whatever allowed characters they use", () => {
+    // Every character an id may hold (COMPUTER_ID), alone, and after an id that is a prefix of
+    // the result; plus the longest id. A SUB keeps a topic when a subscription is a prefix of it.
+    const allowed = [..."AZaz09_.@:-"];
+    const ids = [
+      ...allowed,
+      "computer-1",
+      ...allowed.map((character) => `computer-1${character}`),
+      ...allowed.map((character) => `computer-1${character}5`),
+      "x".repeat(64),
+    ];
+    for (const id of ids) expect(COMPUTER_ID.test(id), id).toBe(true);
+    const keeps = (id: string, target: string) =>
+      subscriptionsFor(id).some((subscription) => commandTopic(target).startsWith(subscription));
+    for (const id of ids) {
+      expect(keeps(id, id), `${id} gets its own commands`).toBe(true);
+      expect(keeps(id, EVERYONE), `${id} gets the commands for everyone`).toBe(true);
+      for (const other of ids) {
+        if (other !== id) expect(keeps(id, other), `${id} must not get ${other}'s`).toBe(false);
+      }
+    }
   });
 
   it("gives no two targets the same topic", () => {

@@ -1,6 +1,11 @@
 // Exercise 01, reference solution: a DEALER client that sends every request at once.
 import { Dealer } from "zeromq";
-import type { AsyncClientOptions } from "../client.ts";
+
+export interface AsyncClientOptions {
+  /** The broker's frontend. */
+  connect: string[];
+  requests: string[];
+}
 
 export async function runAsyncClient(options: AsyncClientOptions): Promise<string[]> {
   const socket = new Dealer({ linger: 0 });

@@ -1,7 +1,13 @@
 // Exercise 02, reference solution: a forwarder with a last value cache.
-import { attach, closeOnAbort, roleLog } from "@zmq-patterns/helpers";
+import { attach, closeOnAbort, type RoleControl, roleLog } from "@zmq-patterns/helpers";
 import { XPublisher, XSubscriber } from "zeromq";
-import type { CacheOptions } from "../lvcache.ts";
+
+export interface CacheOptions extends RoleControl {
+  /** Publishers to listen to (the XSUB connects). */
+  publishers: string[];
+  /** Where subscribers connect (the XPUB binds). */
+  subscribers: string[];
+}
 
 /** An update's topic: its text up to and including the first space ("10001 72 40" -> "10001 "). */
 const topicOf = (update: string) => update.slice(0, update.indexOf(" ") + 1);

@@ -1,13 +1,7 @@
 // Exercise 01, reference solution: win, else block, else avoid handing over a win, else middle.
-import {
-  drop,
-  type Grid,
-  legalColumns,
-  readConnect4View,
-  winnerOf,
-} from "../../../src/games/connect4.ts";
-import type { Random } from "../../../src/games/rules.ts";
-import { type Pod, pod } from "../../../src/pod.ts";
+import { drop, type Grid, legalColumns, readConnect4View, winnerOf } from "#src/games/connect4.ts";
+import type { Random } from "#src/games/rules.ts";
+import { type Pod, pod } from "#src/pod.ts";
 
 const winsWith = (grid: Grid, column: number, seat: number) =>
   winnerOf(drop(grid, column, seat)) === seat;

@@ -1,7 +1,12 @@
 // Exercise 02, reference solution: Tic-tac-toe, pure rules like src/games/connect4.ts.
-import type { GameRules } from "../../../src/games/rules.ts";
-import { pod } from "../../../src/pod.ts";
-import type { TicTacToeState } from "../tictactoe.ts";
+import type { GameRules } from "#src/games/rules.ts";
+import { pod } from "#src/pod.ts";
+
+export interface TicTacToeState {
+  /** board[line][column], line 0 at the top; 0 empty, 1 and 2 the seats' marks. */
+  board: number[][];
+  next: number;
+}
 
 const LINES = [
   [0, 1, 2],

@@ -1,8 +1,14 @@
 // Exercise 01, reference solution: a relay of any length; the signal carries the route it took.
 import { roleLog, startWorkerThread, type WorkerThread } from "@zmq-patterns/helpers";
 import { Pair } from "zeromq";
-import type { LongRelayOptions } from "../relay.ts";
-import { type StepKnobs, stepEndpoint } from "../step.ts";
+import { type StepKnobs, stepEndpoint } from "./step.ts";
+
+export interface LongRelayOptions {
+  /** How many step threads, 1 or more. */
+  steps: number;
+  /** Names the endpoints: inproc://<name>-step<n> (see step.ts). */
+  name: string;
+}
 
 export async function runLongRelay(options: LongRelayOptions): Promise<string[]> {
   const log = roleLog(options.name);

@@ -1,7 +1,23 @@
 // Exercise 01, reference solution: one step of the longer relay, run in a worker thread.
+
+import { threadId } from "node:worker_threads";
 import { isWorkerThreadEntry, roleLog, threadData } from "@zmq-patterns/helpers";
 import { Pair } from "zeromq";
-import { type StepKnobs, stepEndpoint } from "../step.ts";
+
+/** What relay.ts gives each step thread. */
+export interface StepKnobs {
+  /** This step's number, 1 to `steps`. */
+  step: number;
+  /** How many steps the relay has; the last one signals the main thread. */
+  steps: number;
+  /** The relay's name, for its endpoints. */
+  name: string;
+}
+
+/** Where step `step` binds (and where step `step - 1` connects); the main thread is step `steps + 1`. */
+export function stepEndpoint(name: string, step: number): string {
+  return `inproc://${name}-step${step}`;
+}
 
 /** Waits for the route from the step before (step 1 starts it), adds itself, passes it on. */
 export async function runStep(knobs: StepKnobs): Promise<void> {
@@ -15,7 +31,7 @@ export async function runStep(knobs: StepKnobs): Promise<void> {
     await fromBefore.unbind(stepEndpoint(knobs.name, knobs.step)); // free the name at once
     fromBefore.close();
   }
-  route.push(`step${knobs.step}`);
+  route.push(`step${knobs.step}@${threadId}`); // only this thread knows its id
 
   // inproc lets us connect before the next step has bound: the message waits in the pipe.
   const toNext = new Pair({ linger: 0 });

@@ -1,7 +1,12 @@
 // Exercise 02, reference solution: a worker thread that answers pings and stops by a message.
 import { describeFrame, isWorkerThreadEntry, roleLog, threadData } from "@zmq-patterns/helpers";
 import { Pair } from "zeromq";
-import type { WorkerKnobs } from "../worker.ts";
+
+/** What the main thread gives the worker thread. */
+export interface WorkerKnobs {
+  /** Where the main thread has bound its PAIR for this worker. */
+  endpoint: string;
+}
 
 export async function runWorker(knobs: WorkerKnobs): Promise<void> {
   const log = roleLog("worker");

@@ -5,12 +5,18 @@ import {
   closeOnAbort,
   type Logger,
   openJsonLinesStore,
+  type RoleControl,
   roleLog,
 } from "@zmq-patterns/helpers";
 import { Pull, Reply } from "zeromq";
-import { answerCommand, type BinCounts, type BinState, takePost } from "../../../src/bin.ts";
-import type { Post } from "../../../src/protocol.ts";
-import type { PolledBinOptions } from "../bin.ts";
+import { answerCommand, type BinCounts, type BinState, takePost } from "#src/bin.ts";
+import type { Post } from "#src/protocol.ts";
+
+export interface PolledBinOptions extends RoleControl {
+  bind: string[];
+  statsBind: string[];
+  store: string;
+}
 
 /** What the "poller" hands back: which socket is ready and its message, or that it closed. */
 type Ready = { from: "mail" | "stats"; frames: Buffer[] } | { from: "closed" };

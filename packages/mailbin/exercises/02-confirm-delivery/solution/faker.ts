@@ -4,9 +4,32 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { roleLog } from "@zmq-patterns/helpers";
 import { Push } from "zeromq";
-import { type FakePost, fakePost, seededRandom } from "../../../src/faker.ts";
-import { ask } from "../ask.ts";
-import type { ConfirmingFakerOptions, ConfirmingFakerResult } from "../faker.ts";
+import { ask } from "#exercises/02-confirm-delivery/ask.ts";
+import { type FakePost, fakePost, seededRandom } from "#src/faker.ts";
+
+export interface ConfirmingFakerOptions {
+  /** The mail bin's PULL endpoint(s), as for src/faker.ts. */
+  connect: string[];
+  /** The mail bin's stats endpoint, where `has <id>` is answered yes or no. */
+  statsConnect: string;
+  posts: number;
+  /** Names the posts (`<name>-1`...) and seeds the fake data, as in src/faker.ts. */
+  name: string;
+  /** How long to wait for each answer from the stats socket. */
+  timeoutMs: number;
+  /** How long to let posts travel before asking whether they arrived. */
+  pauseMs: number;
+  /** Check-and-resend rounds before giving up. */
+  rounds: number;
+}
+
+export interface ConfirmingFakerResult {
+  /** Every send, resends included. */
+  sent: number;
+  resent: number;
+  /** True once the bin has said yes to every post. */
+  confirmed: boolean;
+}
 
 export async function runConfirmingFaker(
   options: ConfirmingFakerOptions,

@@ -1,10 +1,24 @@
 // Exercise 01, reference solution: a batched throughput test, many records per frame.
 
+import type { RoleControl } from "@zmq-patterns/helpers";
 import { Pull, Push } from "zeromq";
-import { watchPeerLeaving } from "../../../src/drain.ts";
-import { countLine, microsecondsSince, sizeLine, throughputLines } from "../../../src/output.ts";
-import { FLUSH_LINGER_MS } from "../../../src/protocol.ts";
-import type { BatchedLocalOptions, BatchedRemoteOptions } from "../batched_thr.ts";
+import { watchPeerLeaving } from "#src/drain.ts";
+import { countLine, microsecondsSince, sizeLine, throughputLines } from "#src/output.ts";
+import { FLUSH_LINGER_MS } from "#src/protocol.ts";
+
+export interface BatchedLocalOptions extends RoleControl {
+  bind: string;
+  messageSize: number;
+  messageCount: number;
+}
+
+export interface BatchedRemoteOptions {
+  connect: string;
+  messageSize: number;
+  messageCount: number;
+  /** Records per frame. */
+  batch: number;
+}
 
 export async function runBatchedRemoteThr(options: BatchedRemoteOptions): Promise<number> {
   const { messageSize, messageCount, batch } = options;

@@ -1,9 +1,21 @@
 // Exercise 02, reference solution: libzmq's throughput test for PUB/SUB.
+import type { RoleControl } from "@zmq-patterns/helpers";
 import { Subscriber, XPublisher } from "zeromq";
-import { watchPeerLeaving } from "../../../src/drain.ts";
-import { countLine, microsecondsSince, sizeLine, throughputLines } from "../../../src/output.ts";
-import { FLUSH_LINGER_MS } from "../../../src/protocol.ts";
-import type { LocalSubThrOptions, RemotePubThrOptions } from "../pubsub_thr.ts";
+import { watchPeerLeaving } from "#src/drain.ts";
+import { countLine, microsecondsSince, sizeLine, throughputLines } from "#src/output.ts";
+import { FLUSH_LINGER_MS } from "#src/protocol.ts";
+
+export interface LocalSubThrOptions extends RoleControl {
+  bind: string;
+  messageSize: number;
+  messageCount: number;
+}
+
+export interface RemotePubThrOptions {
+  connect: string;
+  messageSize: number;
+  messageCount: number;
+}
 
 const SUBSCRIBE = 1; // first byte of a subscription message on an XPUB
 

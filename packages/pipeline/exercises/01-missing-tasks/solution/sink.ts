@@ -1,8 +1,23 @@
 // Exercise 01, reference solution: a sink that finds the tasks that never came back.
-import { attach, closeOnAbort, roleLog } from "@zmq-patterns/helpers";
+import { attach, closeOnAbort, type RoleControl, roleLog } from "@zmq-patterns/helpers";
 import { Pull } from "zeromq";
-import { parseSinkMessage } from "../../../src/protocol.ts";
-import type { PatientSinkOptions, PatientSinkReport } from "../sink.ts";
+import { parseSinkMessage } from "#src/protocol.ts";
+
+export interface PatientSinkOptions extends RoleControl {
+  /** Where the workers push their results (the PULL socket binds here). */
+  bind: string[];
+  /** Tasks in the batch, numbered 1 to `tasks` (the ventilator's --number-tasks). */
+  tasks: number;
+  /** Give up after this long without a result. */
+  quietMs: number;
+}
+
+export interface PatientSinkReport {
+  /** Numbers of the tasks whose result came back, each once, smallest first. */
+  received: number[];
+  /** Numbers of the tasks whose result never came, smallest first. */
+  missing: number[];
+}
 
 export async function runPatientSink(options: PatientSinkOptions): Promise<PatientSinkReport> {
   const log = roleLog("patient-sink");

@@ -1,7 +1,15 @@
 // Exercise 02, reference solution: a worker that counts the words of each line it pulls.
-import { attach, closeOnAbort, roleLog } from "@zmq-patterns/helpers";
+import { attach, closeOnAbort, type RoleControl, roleLog } from "@zmq-patterns/helpers";
 import { Pull, Push } from "zeromq";
-import type { WordCounterOptions } from "../counter.ts";
+
+export interface WordCounterOptions extends RoleControl {
+  /** Where lines of text come from (PULL connects). */
+  ventilator: string[];
+  /** Where the counts go (PUSH connects). */
+  sink: string[];
+  /** Label for log lines. */
+  name: string;
+}
 
 export async function runWordCounter(options: WordCounterOptions): Promise<number> {
   const log = roleLog(options.name);

@@ -1,7 +1,17 @@
 // Exercise 01, reference solution: an envelope subscriber that takes key "B" only.
-import { attach, closeOnAbort, roleLog } from "@zmq-patterns/helpers";
+import { attach, closeOnAbort, type RoleControl, roleLog } from "@zmq-patterns/helpers";
 import { Subscriber } from "zeromq";
-import type { ExactKeySubscriberOptions, KeyedMessage } from "../subscriber.ts";
+
+export interface ExactKeySubscriberOptions extends RoleControl {
+  connect: string[];
+  key: string;
+  messages: number;
+}
+
+export interface KeyedMessage {
+  key: string;
+  contents: string;
+}
 
 export async function runExactKeySubscriber(
   options: ExactKeySubscriberOptions,

@@ -1,7 +1,12 @@
 // Exercise 02, reference solution: start publishing once N subscriptions have arrived.
-import { attach, closeOnAbort, roleLog } from "@zmq-patterns/helpers";
+import { attach, closeOnAbort, type RoleControl, roleLog } from "@zmq-patterns/helpers";
 import { XPublisher } from "zeromq";
-import type { SubscriptionSyncOptions } from "../publisher.ts";
+
+export interface SubscriptionSyncOptions extends RoleControl {
+  bind: string[];
+  subscribers: number;
+  updates: number;
+}
 
 export async function runSubscriptionSyncPublisher(
   options: SubscriptionSyncOptions,

@@ -1,7 +1,17 @@
 // Exercise 01, reference solution: a Hello World client that gives up instead of waiting for ever.
 import { roleLog } from "@zmq-patterns/helpers";
 import { Request } from "zeromq";
-import type { TimeoutClientOptions, TimeoutClientResult } from "../client.ts";
+
+export interface TimeoutClientOptions {
+  connect: string[];
+  requests: number;
+  timeoutMs: number;
+}
+
+export interface TimeoutClientResult {
+  replies: string[];
+  gaveUp: boolean;
+}
 
 export async function runTimeoutClient(
   options: TimeoutClientOptions,

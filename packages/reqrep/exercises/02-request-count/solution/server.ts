@@ -1,7 +1,10 @@
 // Exercise 02, reference solution: a Hello World server that numbers its replies.
-import { attach, closeOnAbort, roleLog } from "@zmq-patterns/helpers";
+import { attach, closeOnAbort, type RoleControl, roleLog } from "@zmq-patterns/helpers";
 import { Reply } from "zeromq";
-import type { CountingServerOptions } from "../server.ts";
+
+export interface CountingServerOptions extends RoleControl {
+  bind: string[];
+}
 
 export async function runCountingServer(options: CountingServerOptions): Promise<number> {
   const log = roleLog("counting-server");

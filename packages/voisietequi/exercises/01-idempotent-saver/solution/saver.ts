@@ -1,8 +1,19 @@
 // Exercise 01, reference solution: a saver that stores each result at most once.
-import { attach, closeOnAbort, openJsonLinesStore, roleLog } from "@zmq-patterns/helpers";
+import {
+  attach,
+  closeOnAbort,
+  openJsonLinesStore,
+  type RoleControl,
+  roleLog,
+} from "@zmq-patterns/helpers";
 import { Pull } from "zeromq";
-import { readResult, type StoredResult } from "../../../src/saver.ts";
-import type { IdempotentSaverOptions } from "../saver.ts";
+import { readResult, type StoredResult } from "#src/saver.ts";
+
+export interface IdempotentSaverOptions extends RoleControl {
+  bind: string[];
+  /** The results file (JSON lines). */
+  store: string;
+}
 
 export async function runIdempotentSaver(options: IdempotentSaverOptions): Promise<number> {
   const log = roleLog("idempotent-saver");
