@@ -123,6 +123,10 @@ describe("Paranoid Pirate", () => {
       gaveUp: false,
     });
     expect(linesSince(hung, resumedAt)).toMatch(/normal reply to "\d"/); // back in rotation
+    // A killed worker, unlike a hung one, closes its connection at once (which one, only silence tells).
+    const killedAt = log.lines.length;
+    await healthy.kill();
+    await log.waitFor(/\[queue\] a worker connection closed/, { since: killedAt });
     await queue.stop();
   });
 

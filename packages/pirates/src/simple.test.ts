@@ -71,6 +71,24 @@ describe("Simple Pirate", () => {
     await queue.stop();
   });
 
+  it("skips an idle worker whose connection has closed (mandatory ROUTER: EHOSTUNREACH) and serves the request", async () => {
+    const log = watchLog();
+    const queue = startRole(runSimpleQueue, quickQueue);
+    const [frontend, backend] = await queue.ready;
+    const gone = runRoleProcess("src/simple-worker.ts", ["--connect", backend!, "--name", "gone"]);
+    await log.waitFor(/\[queue\] worker "gone-\w+" ready \(1 idle\)/);
+    startRole(runSimpleWorker, quickWorker(backend!, "alive"));
+    await log.waitFor(/\[queue\] worker "alive-\w+" ready \(2 idle\)/);
+    await gone.kill(); // idle, first in line, and its connection is now closed
+    expect(await runLazyClient(client(frontend!, 2))).toEqual({
+      replies: numbers(2),
+      gaveUp: false,
+    });
+    expect(log.text()).toMatch(/W: worker "gone-\w+" has gone; trying the next one/);
+    expect(log.text()).not.toContain("reconnected; resending"); // no time-out was needed
+    await queue.stop();
+  });
+
   describe("bad input to the queue: a W: line, nothing crashes, other clients are still served", () => {
     const fromWorker: [string, (string | Buffer)[], RegExp][] = [
       [
