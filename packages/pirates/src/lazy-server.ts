@@ -14,18 +14,15 @@ import {
   stopOnSignals,
 } from "@zmq-patterns/helpers";
 import { Reply } from "zeromq";
-import { CLIENT_PORT, MAX_FRAME_BYTES, OVERLOAD_MS, WORK_MS } from "./protocol.ts";
+import { misbehave, misbehaviourDefaults } from "./misbehave.ts";
+import { CLIENT_PORT, MAX_FRAME_BYTES, WORK_MS } from "./protocol.ts";
 
 export const lazyServerDefaults = {
   bind: [`tcp://*:${CLIENT_PORT}`],
   connect: [] as string[],
   /** "Do some heavy work" for this long on each request, as the Guide's server sleeps 1 s. */
   workMs: WORK_MS,
-  /** After this many requests, simulate a crash on the next one: exit without answering (0: never). */
-  crashAfter: 0,
-  /** After this many requests, simulate a CPU overload on the next one: pause overloadMs first (0: never). */
-  overloadAfter: 0,
-  overloadMs: OVERLOAD_MS,
+  ...misbehaviourDefaults, // --crash-after, --overload-after, --overload-ms (misbehave.ts)
   name: "server",
 };
 export type LazyServerOptions = typeof lazyServerDefaults & RoleControl;
@@ -67,14 +64,9 @@ export async function runLazyServer(options: LazyServerOptions): Promise<LazySer
     const [request] = frames as [Buffer];
     const number = result.answered + 1;
 
-    if (options.crashAfter > 0 && number > options.crashAfter) {
-      log.warn(`simulating a crash: request ${describeFrame(request)} is never answered`);
+    if ((await misbehave(number, [request], options, log)) === "crash") {
       result.crashed = true;
-      break; // the socket closes below; the client's retries find nobody
-    }
-    if (options.overloadAfter > 0 && number === options.overloadAfter + 1) {
-      log.warn(`simulating a CPU overload: ${options.overloadMs} ms before answering`);
-      await sleep(options.overloadMs);
+      break;
     }
     log.info(`normal request ${describeFrame(request)}`);
     await sleep(options.workMs); // "do some heavy work"

@@ -23,7 +23,7 @@ import {
   isCommand,
   isDelimiter,
   isUnreachable,
-  MAX_FRAME_BYTES,
+  QUEUE_ROUTER_OPTIONS,
   READY,
   WORKER_PORT,
 } from "./protocol.ts";
@@ -60,14 +60,8 @@ export async function runParanoidQueue(
   options: ParanoidQueueOptions,
 ): Promise<ParanoidQueueCounts> {
   const log = roleLog(options.name);
-  const routerOptions = {
-    linger: 0,
-    mandatory: true,
-    sendTimeout: 0,
-    maxMessageSize: MAX_FRAME_BYTES,
-  };
-  const frontend = new Router(routerOptions);
-  const backend = new Router(routerOptions);
+  const frontend = new Router(QUEUE_ROUTER_OPTIONS);
+  const backend = new Router(QUEUE_ROUTER_OPTIONS);
   closeOnAbort(options.signal, frontend, backend);
   const [front] = await attach(frontend, { bind: options.frontend, connect: [] }, log);
   const [back] = await attach(backend, { bind: options.backend, connect: [] }, log);

@@ -18,13 +18,13 @@ import {
   stopOnSignals,
 } from "@zmq-patterns/helpers";
 import { Dealer } from "zeromq";
+import { misbehave, misbehaviourDefaults } from "./misbehave.ts";
 import {
   HEARTBEAT,
   HEARTBEAT_INTERVAL_MS,
   HEARTBEAT_LIVENESS,
   isCommand,
   MAX_FRAME_BYTES,
-  OVERLOAD_MS,
   READY,
   RECONNECT_INITIAL_MS,
   RECONNECT_MAX_MS,
@@ -44,11 +44,7 @@ export const paranoidWorkerDefaults = {
   reconnectMs: RECONNECT_INITIAL_MS,
   reconnectMaxMs: RECONNECT_MAX_MS,
   workMs: WORK_MS,
-  /** After this many requests, simulate a crash on the next one: exit holding it (0: never). */
-  crashAfter: 0,
-  /** After this many requests, simulate a CPU overload on the next one (0: never). */
-  overloadAfter: 0,
-  overloadMs: OVERLOAD_MS,
+  ...misbehaviourDefaults, // --crash-after, --overload-after, --overload-ms (misbehave.ts)
   /** Log every heartbeat from the queue (normally only failures are logged). */
   showHeartbeats: false,
   name: "worker",
@@ -103,16 +99,9 @@ export async function runParanoidWorker(
         // A request: [client address..., "", request...]. The reply keeps the envelope.
         const request = frames.slice(delimiterAt + 1);
         const number = result.answered + 1;
-        if (options.crashAfter > 0 && number > options.crashAfter) {
-          log.warn(
-            `simulating a crash while holding request ${request.map(describeFrame).join(" ")}`,
-          );
+        if ((await misbehave(number, request, options, log)) === "crash") {
           result.crashed = true;
           break;
-        }
-        if (options.overloadAfter > 0 && number === options.overloadAfter + 1) {
-          log.warn(`simulating a CPU overload: ${options.overloadMs} ms before answering`);
-          await sleep(options.overloadMs);
         }
         log.info(`normal reply to ${request.map(describeFrame).join(" ")}`);
         await sleep(options.workMs); // "do some heavy work": no heartbeats meanwhile, as in the Guide

@@ -35,6 +35,18 @@ export const OVERLOAD_MS = 2000;
  */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
+/**
+ * Both queues' ROUTER sockets. mandatory: a message for a peer that has gone fails
+ * (EHOSTUNREACH) instead of vanishing; sendTimeout 0: one for a peer that does not read fails
+ * (EAGAIN) instead of stalling the queue's loop.
+ */
+export const QUEUE_ROUTER_OPTIONS = {
+  linger: 0,
+  mandatory: true,
+  sendTimeout: 0,
+  maxMessageSize: MAX_FRAME_BYTES,
+};
+
 /** True for an empty frame: the delimiter between an address stack and the body. */
 export const isDelimiter = (frame: Buffer | undefined): boolean => frame?.length === 0;
 

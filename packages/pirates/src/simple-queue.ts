@@ -19,7 +19,7 @@ import {
   isCommand,
   isDelimiter,
   isUnreachable,
-  MAX_FRAME_BYTES,
+  QUEUE_ROUTER_OPTIONS,
   READY,
   WORKER_PORT,
 } from "./protocol.ts";
@@ -42,16 +42,8 @@ export interface QueueCounts {
 /** Routes requests to idle workers until stopped; returns how many went each way. */
 export async function runSimpleQueue(options: SimpleQueueOptions): Promise<QueueCounts> {
   const log = roleLog(options.name);
-  // mandatory: a message for a peer that has gone fails (EHOSTUNREACH) instead of vanishing;
-  // sendTimeout 0: one for a peer that does not read fails (EAGAIN) instead of stalling the queue.
-  const routerOptions = {
-    linger: 0,
-    mandatory: true,
-    sendTimeout: 0,
-    maxMessageSize: MAX_FRAME_BYTES,
-  };
-  const frontend = new Router(routerOptions);
-  const backend = new Router(routerOptions);
+  const frontend = new Router(QUEUE_ROUTER_OPTIONS);
+  const backend = new Router(QUEUE_ROUTER_OPTIONS);
   closeOnAbort(options.signal, frontend, backend);
   const [front] = await attach(frontend, { bind: options.frontend, connect: [] }, log);
   const [back] = await attach(backend, { bind: options.backend, connect: [] }, log);

@@ -15,10 +15,10 @@ import {
   stopOnSignals,
 } from "@zmq-patterns/helpers";
 import { Request } from "zeromq";
+import { misbehave, misbehaviourDefaults } from "./misbehave.ts";
 import {
   isDelimiter,
   MAX_FRAME_BYTES,
-  OVERLOAD_MS,
   READY,
   WORK_MS,
   WORKER_PORT,
@@ -30,11 +30,7 @@ export const simpleWorkerDefaults = {
   bind: [] as string[],
   /** "Do some heavy work" for this long on each request. */
   workMs: WORK_MS,
-  /** After this many requests, simulate a crash on the next one: exit holding it (0: never). */
-  crashAfter: 0,
-  /** After this many requests, simulate a CPU overload on the next one (0: never). */
-  overloadAfter: 0,
-  overloadMs: OVERLOAD_MS,
+  ...misbehaviourDefaults, // --crash-after, --overload-after, --overload-ms (misbehave.ts)
   /** Label for log lines, and the start of the worker's routing id. */
   name: "worker",
 };
@@ -73,14 +69,9 @@ export async function runSimpleWorker(options: SimpleWorkerOptions): Promise<Sim
       continue;
     }
     const number = result.answered + 1;
-    if (options.crashAfter > 0 && number > options.crashAfter) {
-      log.warn(`simulating a crash while holding request ${request.map(describeFrame).join(" ")}`);
+    if ((await misbehave(number, request, options, log)) === "crash") {
       result.crashed = true;
       break;
-    }
-    if (options.overloadAfter > 0 && number === options.overloadAfter + 1) {
-      log.warn(`simulating a CPU overload: ${options.overloadMs} ms before answering`);
-      await sleep(options.overloadMs);
     }
     log.info(
       `normal reply to ${request.map(describeFrame).join(" ")} for ${describeFrame(client)}`,
