@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { atProcessEnd } from "@zmq-patterns/helpers";
 import { EPHEMERAL, freeEndpoint, startRole, watchLog } from "@zmq-patterns/helpers/testing";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { lazyClientDefaults, runLazyClient } from "./lazy-client.ts";
 import { lazyServerDefaults, runLazyServer } from "./lazy-server.ts";
 import { paranoidQueueDefaults, runParanoidQueue } from "./paranoid-queue.ts";
@@ -40,6 +40,7 @@ interface Peer {
 
 const peers: ChildProcess[] = [];
 afterEach(() => {
+  vi.restoreAllMocks(); // watchLog's spy on console.log
   for (const child of peers.splice(0)) {
     child.kill("SIGCONT"); // a hung peer too
     child.kill("SIGKILL");
@@ -252,10 +253,16 @@ describe.skipIf(!python)("interoperability with the Guide's Pirates in Python (p
           ...[backend!, "3", ...pyBeats, "--reconnect-ms", "100", "--work-ms", "0"],
         ]);
         const [, first] = await pyWorker.waitForLine(/worker (\S+) ready/);
-        // Two liveness windows (750 ms each) of heartbeats both ways, and neither gives up.
-        await waitForLogLines(log, new RegExp(`heartbeat from worker "${first}"`), 6);
-        await pyWorker.waitForLine(/queue heartbeat/, 6);
-        expect(log.text()).not.toMatch(/silent for|forgotten/);
+        // Two liveness windows (750 ms each) of heartbeats both ways, unless one side gives up first.
+        await Promise.race([
+          Promise.all([
+            waitForLogLines(log, new RegExp(`\\[queue\\] heartbeat from worker "${first}"`), 6),
+            pyWorker.waitForLine(/queue heartbeat/, 6),
+          ]),
+          log.waitFor(/\[queue\] W: worker .* silent for/),
+          pyWorker.waitForLine(/heartbeat failure/),
+        ]);
+        expect(log.text()).not.toMatch(/\[queue\] W: .*(silent for|forgotten)/);
         expect(pyWorker.count(/heartbeat failure/)).toBe(0);
         const before = await runLazyClient(client(frontend!, { requests: 1 }));
         expect(before.replies).toEqual(["1"]);
@@ -297,11 +304,17 @@ describe.skipIf(!python)("interoperability with the Guide's Pirates in Python (p
           showHeartbeats: true,
         });
         const [, first] = await pyQueue.waitForLine(/worker (worker-[0-9A-F]{4}) ready/);
-        // Two liveness windows (750 ms each) of heartbeats both ways, and neither gives up.
-        await pyQueue.waitForLine(new RegExp(`heartbeat from ${first}`), 6);
-        await waitForLogLines(log, /\[worker\] heartbeat from the queue/, 6);
+        // Two liveness windows (750 ms each) of heartbeats both ways, unless one side gives up first.
+        await Promise.race([
+          Promise.all([
+            pyQueue.waitForLine(new RegExp(`heartbeat from ${first}`), 6),
+            waitForLogLines(log, /\[worker\] heartbeat from the queue/, 6),
+          ]),
+          pyQueue.waitForLine(/expired/),
+          log.waitFor(/\[worker\] W: heartbeat failure/),
+        ]);
         expect(pyQueue.count(/expired/)).toBe(0);
-        expect(log.text()).not.toContain("heartbeat failure");
+        expect(log.text()).not.toContain("[worker] W: heartbeat failure");
         expect((await runLazyClient(client(frontend, { requests: 2 }))).replies).toEqual([
           "1",
           "2",
