@@ -168,6 +168,7 @@ export async function runParanoidQueue(
 
     // Whatever happened: heartbeat every live worker when it is time, then forget the silent ones.
     const now = Date.now();
+    if (backend.closed) break; // stopped
     if (now >= heartbeatAt) {
       for (const worker of workers.values()) {
         await backend.send([worker.identity, HEARTBEAT]).catch((error: unknown) => {

@@ -129,6 +129,7 @@ export async function runParanoidWorker(
       queueExpiresAt = Date.now() + silenceMs;
     }
 
+    if (socket.closed) break; // stopped while working
     if (Date.now() >= heartbeatAt) {
       await socket.send(HEARTBEAT);
       heartbeatAt = Date.now() + options.heartbeatMs;
