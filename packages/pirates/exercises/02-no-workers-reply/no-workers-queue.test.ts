@@ -93,8 +93,9 @@ describe(`exercise 02, a queue that says "${NO_WORKERS}" (${exerciseSubject()})`
 
   it(`answers "${NO_WORKERS}" to a request that waited noWorkerMs with no worker, and not before`, async () => {
     // Two queues, one patient, one not: each answers after its own noWorkerMs, never sooner.
-    const quick = await startQueue({ noWorkerMs: 200, name: "quick" });
-    const slow = await startQueue({ noWorkerMs: 1600, name: "slow" });
+    // Their heartbeats are rarer than either deadline: a queue must wake up for the deadline.
+    const quick = await startQueue({ noWorkerMs: 200, heartbeatMs: 3000, name: "quick" });
+    const slow = await startQueue({ noWorkerMs: 1600, heartbeatMs: 3000, name: "slow" });
     const ask = async (frontend: string) => {
       const socket = requestClient(frontend);
       const sentAt = Date.now();
@@ -102,16 +103,25 @@ describe(`exercise 02, a queue that says "${NO_WORKERS}" (${exerciseSubject()})`
       const reply = await socket.reply(noReplyYet);
       return { reply, waited: Date.now() - sentAt };
     };
-    const [fromQuick, fromSlow] = await Promise.all([ask(quick.frontend), ask(slow.frontend)]);
-    expect(fromQuick.reply).toBe(NO_WORKERS);
-    expect(fromSlow.reply).toBe(NO_WORKERS);
-    // Not before the deadline: the queue read the request after it was sent, then waited.
+    const slowFirst = ask(slow.frontend);
+    const fromQuick = await ask(quick.frontend);
+    // A second request to the slow queue, sent while its first waits: it has its own deadline,
+    // later than the first one's (a queue that refuses everything waiting at once fails here).
+    const slowLater = ask(slow.frontend);
+    const [fromSlow, fromSlowLater] = await Promise.all([slowFirst, slowLater]);
+    expect([fromQuick.reply, fromSlow.reply, fromSlowLater.reply]).toEqual([
+      NO_WORKERS,
+      NO_WORKERS,
+      NO_WORKERS,
+    ]);
+    // Not before the deadline: the queue read each request after it was sent, then waited.
     expect(fromQuick.waited).toBeGreaterThanOrEqual(200);
     expect(fromSlow.waited).toBeGreaterThanOrEqual(1600);
+    expect(fromSlowLater.waited).toBeGreaterThanOrEqual(1600);
     // Each its own deadline, not one fixed delay: the quick one answers well before the slow one.
     expect(fromSlow.waited - fromQuick.waited).toBeGreaterThan((1600 - 200) / 2);
-    const counts = await quick.queue.stop();
-    expect(counts).toMatchObject({ refused: 1, requests: 0 });
+    expect(await quick.queue.stop()).toMatchObject({ refused: 1, requests: 0 });
+    expect(await slow.queue.stop()).toMatchObject({ refused: 2, requests: 0 });
   });
 
   it("a worker that comes before the deadline serves the waiting requests, in order", async () => {
