@@ -153,7 +153,7 @@ describe(`exercise 02, a queue that says "${NO_WORKERS}" (${exerciseSubject()})`
 
   it(`many requests with no worker each get exactly one "${NO_WORKERS}"; a worker that comes back gets the next ones; one that goes silent expires`, async () => {
     const log = watchLog();
-    const { queue, frontend, backend } = await startQueue({ noWorkerMs: 250, heartbeatMs: 150 });
+    const { queue, frontend, backend } = await startQueue({ noWorkerMs: 250, heartbeatMs: 250 });
     const client = manyRequestsClient(frontend);
     const waiting = Array.from({ length: 8 }, (_, n) => `early-${n + 1}`);
     for (const body of waiting) await client.send(body);
@@ -163,7 +163,7 @@ describe(`exercise 02, a queue that says "${NO_WORKERS}" (${exerciseSubject()})`
 
     // A worker comes back: the next requests are served, and no stray answer to the early ones
     // (a second refusal, or an early request passed on after all) comes before their replies.
-    const worker = startWorker(backend, 150);
+    const worker = startWorker(backend, 250);
     await log.waitFor(/^\[queue\] worker .* ready/, { timeoutMs: 10_000 });
     for (const body of ["n1", "n2", "n3"]) await client.send(body);
     const served = [];
@@ -182,8 +182,8 @@ describe(`exercise 02, a queue that says "${NO_WORKERS}" (${exerciseSubject()})`
 
   it("a hung worker (READY, then silence) keeps requests waiting while it beats, and counts as no worker once it expires", async () => {
     const { queue, frontend, backend } = await startQueue({
-      noWorkerMs: 150,
-      heartbeatMs: 100,
+      noWorkerMs: 150, // shorter than the 600 ms a silent worker takes to expire
+      heartbeatMs: 200,
       liveness: 3,
     });
     // The fake worker: says READY, takes one request and never answers it, answers the queue's
