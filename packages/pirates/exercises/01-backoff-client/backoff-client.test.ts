@@ -159,8 +159,8 @@ describe(`exercise 01, Lazy Pirate with back-off (${exerciseSubject()})`, () => 
   it("waits before each resend, the wait doubling from backoffMs up to backoffMaxMs, each try on a new connection", async () => {
     const log = watchLog();
     const server = await serve(silent);
-    const waits = [90, 180, 360, 700, 700];
-    const options = { requests: 1, timeoutMs: 100, retries: 5, backoffMs: 90, backoffMaxMs: 700 };
+    const waits = [90, 180, 360, 700, 700, 700];
+    const options = { requests: 1, timeoutMs: 100, retries: 6, backoffMs: 90, backoffMaxMs: 700 };
     const result = await runClient(server.endpoint, options, waits);
     expect(result).toEqual({ replies: [], gaveUp: true, waits });
     const said = log.lines.flatMap(
@@ -171,16 +171,17 @@ describe(`exercise 01, Lazy Pirate with back-off (${exerciseSubject()})`, () => 
     );
 
     const copies = server.copiesOf("1");
-    expect(copies).toHaveLength(6); // the first try and 5 retries
-    expect(distinct(copies)).toBe(6); // a new REQ socket, so a new connection, for every copy
+    expect(copies).toHaveLength(7); // the first try and 6 retries
+    expect(distinct(copies)).toBe(7); // a new REQ socket, so a new connection, for every copy
     // What the server saw must agree with what the client says it did. A wait can only last
     // longer than asked, never shorter: each gap holds the time-out, the wait and a reconnect.
     const gaps = gapsOf(copies);
     expectAtLeast(gaps, waits);
     // The waits grow: the fourth gap (700 ms wait) is well over the first (90 ms)...
     expect(gaps[3]! - gaps[0]!).toBeGreaterThan((700 - 90) / 2);
-    // ...and stop growing at the cap: the fifth is not the 1400 ms an uncapped doubling waits.
-    expect(gaps[4]! - gaps[3]!).toBeLessThan(700 / 2);
+    // ...and stop growing at the cap: two waits after the fourth, an uncapped doubling would be
+    // at 2800 ms, 2100 ms more than the fourth; capped, the two gaps are alike.
+    expect(gaps[5]! - gaps[3]!).toBeLessThan(700);
     await server.allClosed();
   });
 
