@@ -161,7 +161,13 @@ describe("Paranoid Pirate", () => {
       replies: numbers(4),
       gaveUp: false,
     });
-    for (const worker of workers) expect(worker.lines.join("\n")).toMatch(/normal reply to/);
+    // Each worker serves the new queue. (On a busy machine a worker may give up on a socket that
+    // connected while the queue was still starting, and say READY once more before it settles:
+    // ask until each has served, the test's time limit bounding it.)
+    for (const worker of workers) {
+      while (!worker.lines.some((line) => line.includes("normal reply to")))
+        expect((await runLazyClient(client(frontend, 1))).gaveUp).toBe(false);
+    }
   });
 
   describe("bad input to the queue: a W: line, nothing crashes, other clients are still served", () => {
