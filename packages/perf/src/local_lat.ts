@@ -1,7 +1,7 @@
 // local_lat: libzmq's latency test, echoing side (REP binds, echoes each request, prints nothing).
 // Talks to: remote_lat.ts, or libzmq's own remote_lat (C++), over tcp:// or ipc://.
 // Run: pnpm --filter perf local_lat tcp://*:5555 1 10000   (then remote_lat in a 2nd terminal)
-import { isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
+import { closeAndDrain, isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
 import { Reply } from "zeromq";
 import { readToolArgs, toolLog } from "./args.ts";
 import { FLUSH_LINGER_MS, PERF_PORT, WRONG_SIZE } from "./protocol.ts";
@@ -48,7 +48,7 @@ export async function runLocalLat(options: LocalLatOptions): Promise<number> {
     if (socket.closed) return answered;
     throw error;
   }
-  socket.close();
+  await closeAndDrain(socket); // the last reply still leaves
   return answered;
 }
 

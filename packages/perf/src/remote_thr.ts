@@ -1,7 +1,7 @@
 // remote_thr: libzmq's throughput test, sending side (PUSH connects, sends flat out, prints none).
 // Talks to: local_thr.ts, or libzmq's own local_thr (C++), over tcp:// or ipc://.
 // Run: pnpm --filter perf remote_thr tcp://localhost:5555 100 100000
-import { isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
+import { closeAndDrain, isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
 import { Push } from "zeromq";
 import { readToolArgs, toolLog } from "./args.ts";
 import { watchPeerLeaving } from "./drain.ts";
@@ -44,7 +44,7 @@ export async function runRemoteThr(options: RemoteThrOptions): Promise<number> {
   }
   // local_thr closes once it has every message: wait for that, then close (see drain.ts).
   await peerLeft();
-  socket.close();
+  await closeAndDrain(socket);
   return sent;
 }
 

@@ -3,6 +3,7 @@
 // Run: pnpm --filter pipeline sink [--tasks 100] [--bind tcp://*:5558] [--kill tcp://*:5559]
 import {
   attach,
+  closeAndDrain,
   closeOnAbort,
   isMain,
   parseFlags,
@@ -119,7 +120,7 @@ export async function runSink(options: SinkOptions): Promise<SinkReport> {
   await control.send(KILL);
   log.info(`sent "${KILL}" to the workers`);
   results.close();
-  control.close(); // KILL still goes out: see KILL_LINGER_MS
+  await closeAndDrain(control); // KILL still goes out (KILL_LINGER_MS); Ctrl-C meanwhile exits 0
   return { results: batch, elapsedMs };
 }
 

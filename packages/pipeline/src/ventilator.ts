@@ -4,6 +4,7 @@
 import { randomInt } from "node:crypto";
 import {
   attach,
+  closeAndDrain,
   closeOnAbort,
   isMain,
   parseFlags,
@@ -80,8 +81,8 @@ export async function runVentilator(options: VentilatorOptions): Promise<Task[]>
 
   const totalMs = sent.reduce((sum, task) => sum + task.workloadMs, 0);
   log.info(`sent ${sent.length} tasks; total expected cost: ${totalMs} ms`);
-  workers.close(); // the queued tasks still go out: see DELIVERY_LINGER_MS
-  sink.close();
+  // The queued tasks still go out (DELIVERY_LINGER_MS); a Ctrl-C meanwhile ends it with exit 0.
+  await closeAndDrain(workers, sink);
   return sent;
 }
 
