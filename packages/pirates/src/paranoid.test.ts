@@ -9,6 +9,7 @@ import {
   freeEndpoint,
   runRoleProcess,
   startRole,
+  unusedEndpoint,
   watchLog,
 } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -168,6 +169,29 @@ describe("Paranoid Pirate", () => {
       while (!worker.lines.some((line) => line.includes("normal reply to")))
         expect((await runLazyClient(client(frontend, 1))).gaveUp).toBe(false);
     }
+  });
+
+  it("a worker with no queue backs off, doubling the wait up to the maximum, each time on a new socket", async () => {
+    const log = watchLog();
+    const worker = startRole(runParanoidWorker, {
+      ...quickWorker(unusedEndpoint(), "lonely"),
+      heartbeatMs: 50,
+      liveness: 2,
+      reconnectMs: 20,
+      reconnectMaxMs: 80,
+    });
+    await log.waitFor(/reconnecting in 80 ms/);
+    const fourth = await log.waitFor(/reconnecting in 80 ms/, { since: log.lines.length });
+    const waits = log.lines
+      .slice(0, fourth.index + 1)
+      .flatMap((line) => line.match(/silent for 100 ms; reconnecting in (\d+) ms/)?.[1] ?? [])
+      .map(Number);
+    expect(waits).toEqual([20, 40, 80, 80]);
+    const identities = log.lines.flatMap(
+      (line) => line.match(/\[lonely\] (lonely-\w+) ready/)?.[1] ?? [],
+    );
+    expect(new Set(identities).size).toBe(identities.length); // a new routing id every time
+    expect((await worker.stop()).reconnects).toBeGreaterThanOrEqual(3);
   });
 
   describe("bad input to the queue: a W: line, nothing crashes, other clients are still served", () => {
