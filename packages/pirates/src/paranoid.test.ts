@@ -13,11 +13,12 @@ import {
   watchLog,
 } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Dealer, Request, Router } from "zeromq";
+import { Dealer, Router } from "zeromq";
 import { lazyClientDefaults, runLazyClient } from "./lazy-client.ts";
 import { paranoidQueueDefaults, runParanoidQueue } from "./paranoid-queue.ts";
 import { paranoidWorkerDefaults, runParanoidWorker } from "./paranoid-worker.ts";
-import { HEARTBEAT, MAX_FRAME_BYTES, READY } from "./protocol.ts";
+import { HEARTBEAT, READY } from "./protocol.ts";
+import { sendBadClientRequests } from "./queue-test-support.ts";
 
 // Heartbeats 4x faster than the Guide's, so a test waits ~750 ms for a peer to be declared dead
 // instead of 3 s. What is asserted is the same: who is forgotten, who reconnects, who serves.
@@ -248,25 +249,7 @@ describe("Paranoid Pirate", () => {
       const [frontend, backend] = await queue.ready;
       startRole(runParanoidWorker, quickWorker(backend!, "good"));
       await log.waitFor(/worker "good-\w+" ready/);
-      const careless = new Dealer({ linger: 0 });
-      sockets.push(careless);
-      careless.connect(frontend!);
-      await careless.send("no delimiter");
-      const first = await log.waitFor(
-        /request from 0x[0-9a-f]+ without an empty delimiter and a body; dropped/,
-      );
-      await careless.send([""]);
-      await log.waitFor(/without an empty delimiter and a body; dropped/, {
-        since: first.index + 1,
-      });
-      const flooder = new Request({ linger: 0 });
-      sockets.push(flooder);
-      const dropped = new Promise<void>((resolve) =>
-        flooder.events.on("disconnect", () => resolve()),
-      );
-      flooder.connect(frontend!);
-      await flooder.send(Buffer.alloc(MAX_FRAME_BYTES + 1));
-      await dropped;
+      sockets.push(...(await sendBadClientRequests(frontend!, log)));
       expect(await runLazyClient(client(frontend!, 2))).toEqual({
         replies: numbers(2),
         gaveUp: false,

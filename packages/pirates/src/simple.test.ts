@@ -1,8 +1,9 @@
 import { EPHEMERAL, runRoleProcess, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Dealer, Request } from "zeromq";
+import { Dealer } from "zeromq";
 import { lazyClientDefaults, runLazyClient } from "./lazy-client.ts";
-import { MAX_FRAME_BYTES, READY } from "./protocol.ts";
+import { READY } from "./protocol.ts";
+import { sendBadClientRequests } from "./queue-test-support.ts";
 import { runSimpleQueue, simpleQueueDefaults } from "./simple-queue.ts";
 import { runSimpleWorker, simpleWorkerDefaults } from "./simple-worker.ts";
 
@@ -147,23 +148,7 @@ describe("Simple Pirate", () => {
       const [frontend, backend] = await queue.ready;
       startRole(runSimpleWorker, quickWorker(backend!, "good"));
       await log.waitFor(/worker "good-\w+" ready/);
-      const careless = new Dealer({ linger: 0 });
-      sockets.push(careless);
-      careless.connect(frontend!);
-      await careless.send("no delimiter");
-      await log.waitFor(/request from 0x[0-9a-f]+ without an empty delimiter and a body; dropped/);
-      await careless.send([""]);
-      await log.waitFor(/request from 0x[0-9a-f]+ without an empty delimiter and a body; dropped/, {
-        since: log.lines.length,
-      });
-      const flooder = new Request({ linger: 0 });
-      sockets.push(flooder);
-      const dropped = new Promise<void>((resolve) =>
-        flooder.events.on("disconnect", () => resolve()),
-      );
-      flooder.connect(frontend!);
-      await flooder.send(Buffer.alloc(MAX_FRAME_BYTES + 1));
-      await dropped;
+      sockets.push(...(await sendBadClientRequests(frontend!, log)));
       expect(await runLazyClient(client(frontend!, 2))).toEqual({
         replies: numbers(2),
         gaveUp: false,
