@@ -58,10 +58,28 @@ export interface ParanoidWorkerResult {
   crashed: boolean;
 }
 
+/** Sends, or returns false when the socket has no connection to send on (EAGAIN). */
+async function sent(socket: Dealer, frames: Buffer | Buffer[]): Promise<boolean> {
+  try {
+    await socket.send(frames);
+    return true;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "EAGAIN") throw error;
+    return false;
+  }
+}
+
 /** A new DEALER with a new routing id, connected to the queue, that has said READY. */
 async function connectToQueue(options: ParanoidWorkerOptions, log: Logger) {
   const identity = workerIdentity(options.name);
-  const socket = new Dealer({ linger: 0, routingId: identity, maxMessageSize: MAX_FRAME_BYTES });
+  // sendTimeout 0: a send with no connection to send on fails at once (EAGAIN) instead of waiting
+  // for ever; libzmq does not reconnect a connection it dropped for a frame over the limit.
+  const socket = new Dealer({
+    linger: 0,
+    routingId: identity,
+    maxMessageSize: MAX_FRAME_BYTES,
+    sendTimeout: 0,
+  });
   closeOnAbort(options.signal, socket);
   const endpoints = await attach(socket, options, log);
   await socket.send(READY); // RFC 6: every conversation with the queue starts with READY
@@ -106,7 +124,8 @@ export async function runParanoidWorker(
         log.info(`normal reply to ${request.map(describeFrame).join(" ")}`);
         await sleep(options.workMs); // "do some heavy work": no heartbeats meanwhile, as in the Guide
         if (socket.closed) break;
-        await socket.send(frames);
+        if (!(await sent(socket, frames)))
+          log.warn("no connection to the queue for the reply; dropped (the client will retry)");
         result.answered = number;
       } else {
         log.warn(`invalid message from the queue: ${frames.map(describeFrame).join(" ")}; ignored`);
@@ -131,7 +150,7 @@ export async function runParanoidWorker(
 
     if (socket.closed) break; // stopped while working
     if (Date.now() >= heartbeatAt) {
-      await socket.send(HEARTBEAT);
+      await sent(socket, HEARTBEAT); // unsent means no connection: the silence will tell
       heartbeatAt = Date.now() + options.heartbeatMs;
     }
   }

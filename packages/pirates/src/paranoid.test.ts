@@ -17,7 +17,7 @@ import { Dealer, Router } from "zeromq";
 import { lazyClientDefaults, runLazyClient } from "./lazy-client.ts";
 import { paranoidQueueDefaults, runParanoidQueue } from "./paranoid-queue.ts";
 import { paranoidWorkerDefaults, runParanoidWorker } from "./paranoid-worker.ts";
-import { HEARTBEAT, READY } from "./protocol.ts";
+import { HEARTBEAT, MAX_FRAME_BYTES, READY } from "./protocol.ts";
 import { sendBadClientRequests } from "./queue-test-support.ts";
 
 // Heartbeats 4x faster than the Guide's, so a test waits ~750 ms for a peer to be declared dead
@@ -279,6 +279,25 @@ describe("Paranoid Pirate", () => {
     }
     expect(log.text()).toContain("[w] W: invalid message from the queue: 0x07; ignored");
     expect((await worker.stop()).answered).toBe(1);
+  });
+
+  it("a frame over the limit from its queue costs the worker its connection, and heartbeats bring it back", async () => {
+    const log = watchLog();
+    const queue = new Router({ linger: 0 }); // a fake queue that sends what ours never would
+    sockets.push(queue);
+    await queue.bind(EPHEMERAL);
+    const worker = startRole(runParanoidWorker, quickWorker(queue.lastEndpoint!, "w"));
+    const [first] = await queue.receive(); // READY
+    await queue.send([first!, "client", "", Buffer.alloc(MAX_FRAME_BYTES + 1)]);
+    // libzmq dropped that connection before the worker's code saw the frame, and does not
+    // reconnect it; the silence that follows is what tells the worker to start over.
+    await log.waitFor(/\[w\] W: heartbeat failure: the queue was silent for 750 ms/);
+    for (;;) {
+      const [identity, ...body] = await queue.receive();
+      if (body.length === 1 && body[0]!.equals(READY) && !identity!.equals(first!)) break;
+    }
+    expect(log.text()).not.toContain("normal reply"); // the oversized request never reached it
+    expect((await worker.stop()).reconnects).toBeGreaterThanOrEqual(1);
   });
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
