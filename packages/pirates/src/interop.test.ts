@@ -20,8 +20,8 @@ const python = ["python3", "/usr/bin/python3"].find(
 const interop = (name: string) => `${name} (needs python3 with pyzmq: apt install python3-zmq)`;
 
 // Short heartbeats so that a test sees several liveness windows in a second or two.
-const beats = { heartbeatMs: 250, liveness: 3 };
-const pyBeats = ["--heartbeat-ms", "250", "--liveness", "3"];
+const beats = { heartbeatMs: 500, liveness: 3 };
+const pyBeats = ["--heartbeat-ms", "500", "--liveness", "3"];
 
 interface Peer {
   /** Every stdout line so far. */
@@ -253,7 +253,7 @@ describe.skipIf(!python)("interoperability with the Guide's Pirates in Python (p
           ...[backend!, "3", ...pyBeats, "--reconnect-ms", "100", "--work-ms", "0"],
         ]);
         const [, first] = await pyWorker.waitForLine(/worker (\S+) ready/);
-        // Two liveness windows (750 ms each) of heartbeats both ways, unless one side gives up first.
+        // Two liveness windows (1500 ms each) of heartbeats both ways, unless one side gives up first.
         await Promise.race([
           Promise.all([
             waitForLogLines(log, new RegExp(`\\[queue\\] heartbeat from worker "${first}"`), 6),
@@ -270,7 +270,7 @@ describe.skipIf(!python)("interoperability with the Guide's Pirates in Python (p
         // A hung worker says nothing: the queue forgets it. Resumed, it hears nothing from the
         // queue, gives up on it, and comes back on a new socket with a new READY.
         pyWorker.hang();
-        await log.waitFor(new RegExp(`worker "${first}" silent for 750 ms`));
+        await log.waitFor(new RegExp(`worker "${first}" silent for 1500 ms`));
         pyWorker.resume();
         await pyWorker.waitForLine(/W: heartbeat failure, can't reach queue/);
         const [, second] = await pyWorker.waitForLine(/worker (\S+) ready/, 2);
@@ -304,7 +304,7 @@ describe.skipIf(!python)("interoperability with the Guide's Pirates in Python (p
           showHeartbeats: true,
         });
         const [, first] = await pyQueue.waitForLine(/worker (worker-[0-9A-F]{4}) ready/);
-        // Two liveness windows (750 ms each) of heartbeats both ways, unless one side gives up first.
+        // Two liveness windows (1500 ms each) of heartbeats both ways, unless one side gives up first.
         await Promise.race([
           Promise.all([
             pyQueue.waitForLine(new RegExp(`heartbeat from ${first}`), 6),
@@ -322,7 +322,7 @@ describe.skipIf(!python)("interoperability with the Guide's Pirates in Python (p
         expect(await pyQueue.exited).toBe(0); // it passed on its 2 replies, and is gone
 
         // No more heartbeats: the worker gives the queue up and starts over on a new socket.
-        await log.waitFor(/\[worker\] W: heartbeat failure: the queue was silent for 750 ms/);
+        await log.waitFor(/\[worker\] W: heartbeat failure: the queue was silent for 1500 ms/);
         pyQueue = runPeer("ppqueue.py", [frontend, backend, "2", ...pyBeats]);
         const [, second] = await pyQueue.waitForLine(/worker (worker-[0-9A-F]{4}) ready/);
         expect(second).not.toBe(first);

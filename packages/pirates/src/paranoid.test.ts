@@ -20,9 +20,9 @@ import { paranoidWorkerDefaults, runParanoidWorker } from "./paranoid-worker.ts"
 import { HEARTBEAT, MAX_FRAME_BYTES, READY } from "./protocol.ts";
 import { sendBadClientRequests } from "./queue-test-support.ts";
 
-// Heartbeats 4x faster than the Guide's, so a test waits ~750 ms for a peer to be declared dead
+// Heartbeats 2x faster than the Guide's, so a test waits ~1.5 s for a peer to be declared dead
 // instead of 3 s. What is asserted is the same: who is forgotten, who reconnects, who serves.
-const HEARTBEAT_MS = "250";
+const HEARTBEAT_MS = "500";
 const timing = ["--heartbeat-ms", HEARTBEAT_MS, "--liveness", "3"];
 const workerTiming = [...timing, "--reconnect-ms", "100", "--reconnect-max-ms", "400"];
 const quickQueue = {
@@ -102,7 +102,7 @@ describe("Paranoid Pirate", () => {
     const hungAt = log.lines.length;
     hung.hang();
     const forgotten = await log.waitFor(
-      /worker "hung-\w+" silent for 750 ms \(3 heartbeats missed\); forgotten/,
+      /worker "hung-\w+" silent for 1500 ms \(3 heartbeats missed\); forgotten/,
       { since: hungAt },
     );
     // A hung process closes nothing: the queue saw no disconnect, only silence.
@@ -116,7 +116,7 @@ describe("Paranoid Pirate", () => {
 
     const resumedAt = hung.lines.length;
     hung.resume();
-    await hung.waitForLine(/W: heartbeat failure: the queue was silent for 750 ms/, {
+    await hung.waitForLine(/W: heartbeat failure: the queue was silent for 1500 ms/, {
       since: resumedAt,
     });
     await log.waitFor(/\[queue\] worker "hung-\w+" ready/, { since: forgotten.index + 1 });
@@ -150,7 +150,7 @@ describe("Paranoid Pirate", () => {
     expect((await queue.kill()).signal).toBe("SIGKILL");
     for (const [i, worker] of workers.entries()) {
       await worker.waitForLine(
-        /W: heartbeat failure: the queue was silent for 750 ms; reconnecting in 100 ms/,
+        /W: heartbeat failure: the queue was silent for 1500 ms; reconnecting in 100 ms/,
         {
           since: killedAt[i],
         },
@@ -158,7 +158,8 @@ describe("Paranoid Pirate", () => {
     }
     queue = await queue.restart();
     children.push(queue);
-    await queue.waitForLine(/ready \(2 idle, 2 live\)/);
+    for (const name of ["worker-1", "worker-2"])
+      await queue.waitForLine(new RegExp(`worker "${name}-\\w+" ready`), { since: 0 });
     expect(await runLazyClient(client(frontend, 4))).toEqual({
       replies: numbers(4),
       gaveUp: false,
@@ -291,7 +292,7 @@ describe("Paranoid Pirate", () => {
     await queue.send([first!, "client", "", Buffer.alloc(MAX_FRAME_BYTES + 1)]);
     // libzmq dropped that connection before the worker's code saw the frame, and does not
     // reconnect it; the silence that follows is what tells the worker to start over.
-    await log.waitFor(/\[w\] W: heartbeat failure: the queue was silent for 750 ms/);
+    await log.waitFor(/\[w\] W: heartbeat failure: the queue was silent for 1500 ms/);
     for (;;) {
       const [identity, ...body] = await queue.receive();
       if (body.length === 1 && body[0]!.equals(READY) && !identity!.equals(first!)) break;
@@ -385,7 +386,7 @@ describe.skipIf(noNetns)(
       const cutAt = { queue: queue.lines.length, worker: cutWorker.lines.length };
       await network.cut("worker-1");
       await queue.waitForLine(
-        /worker "worker-1-\w+" silent for 750 ms \(3 heartbeats missed\); forgotten/,
+        /worker "worker-1-\w+" silent for 1500 ms \(3 heartbeats missed\); forgotten/,
         {
           since: cutAt.queue,
         },
