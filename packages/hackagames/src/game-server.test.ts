@@ -142,6 +142,57 @@ describe("game server: a player speaking the text protocol by hand", () => {
   });
 });
 
+describe("game server: a Connect 4 player speaking the text protocol by hand", () => {
+  it("plays a whole game with letter actions, reading HackaGames' columns from the text", async () => {
+    const server = startRole(runGameServer, { ...quickServer, game: "connect4", games: 1 });
+    const [endpoint] = await server.ready;
+    const player = plainPlayer(endpoint!);
+    expect(await say(player, "player")).toBe("yes"); // player 1: seat 1, plays O, starts
+    const opponent = bot(endpoint!, "random", "opponent", 5);
+    expect(await say(player, "ready")).toBe("wake-up\nplayer 1 on 2\n8 2 0 0 : Connect4 7 6");
+
+    // A column line, written from the docs: "8 6 0 0 : column-<letter>" then six cells.
+    const columnLine = /^8 6 0 0 : column-([A-G]) ([012]) ([012]) ([012]) ([012]) ([012]) ([012])$/;
+    /** The columns of a perception or sleep, checked line by line: letter -> cells, bottom first. */
+    const readColumns = (body: string[]) => {
+      expect(body[0]).toBe("8 0 0 7 : Connect4");
+      expect(body).toHaveLength(8);
+      return body.slice(1).map((line, i) => {
+        const match = columnLine.exec(line);
+        expect(match, line).not.toBeNull();
+        expect(match![1]).toBe("ABCDEFG"[i]);
+        return match!.slice(2).map(Number);
+      });
+    };
+    const discs = (columns: number[][]) => columns.flat().filter((cell) => cell !== 0).length;
+
+    const sent: string[] = [];
+    let reply = await say(player, "ready");
+    while (reply.startsWith("perception\n")) {
+      const columns = readColumns(reply.split("\n").slice(1));
+      expect(discs(columns)).toBe(sent.length * 2); // ours and the opponent's, nothing else
+      // The leftmost column with room: its top cell (the sixth) is empty.
+      const letter = "ABCDEFG"[columns.findIndex((cells) => cells[5] === 0)]!;
+      sent.push(letter);
+      reply = await say(player, `1 0 0 0 : ${letter}`);
+    }
+    const [command, result, ...finalView] = reply.split("\n");
+    expect(command).toBe("sleep");
+    expect(result).toMatch(/^result (1|0|-1)$/);
+    const final = readColumns(finalView);
+    expect(await say(player, "ready")).toBe("stop");
+    player.close();
+    await opponent;
+
+    const [report] = await server.done;
+    const game = report!.games[0]!;
+    expect(game.moves.filter((move) => move.seat === 1).map((move) => move.action)).toEqual(sent);
+    expect(game.moves.every((move) => /^[A-G]$/.test(move.action))).toBe(true);
+    expect(discs(final)).toBe(game.moves.length);
+    expect(result).toBe(`result ${game.scores[0]}`);
+  });
+});
+
 describe("game server: players who break the rules, while the others finish", () => {
   afterEach(() => vi.restoreAllMocks());
 
@@ -153,12 +204,12 @@ describe("game server: players who break the rules, while the others finish", ()
     expect(await say(cheat, "player")).toBe("yes"); // player 1: seat 1 in game 1
     const opponent = bot(endpoint!, "heuristic", "heuristic");
     expect(await say(cheat, "ready")).toMatch(/^wake-up\nplayer 1 on 2\n8 2 0 0 : Connect4 7 6$/);
-    expect(await say(cheat, "ready")).toMatch(/^perception\n8 2 0 6 : Connect4 7 6\n/);
-    const again = await say(cheat, "1 0 0 0 : 9");
-    expect(again).toMatch(/^perception\n8 2 0 7 : Connect4 7 6\n/);
-    expect(again).toContain('error "9" is not a column: send a column number from 1 to 7');
-    expect(await say(cheat, "1 0 0 0 : 0")).toContain('error "0" is not a column');
-    expect(await say(cheat, "1 0 0 0 : 8")).toMatch(/^sleep\nresult -1\n/);
+    expect(await say(cheat, "ready")).toMatch(/^perception\n8 0 0 7 : Connect4\n/);
+    const again = await say(cheat, "1 0 0 0 : 4");
+    expect(again).toMatch(/^perception\n8 0 0 8 : Connect4\n/);
+    expect(again).toContain('error "4" is not a column: send a column letter from A to G');
+    expect(await say(cheat, "1 0 0 0 : d")).toContain('error "d" is not a column');
+    expect(await say(cheat, "1 0 0 0 : H")).toMatch(/^sleep\nresult -1\n/);
     expect(await say(cheat, "ready")).toBe("stop");
     cheat.close();
 
@@ -218,7 +269,7 @@ describe("game server: players who break the rules, while the others finish", ()
     await log.waitFor(/\[game\] W: a peer disconnected/);
 
     // Our move makes it the dead bot's turn: answering it fails, so it forfeits.
-    expect(await say(survivor, "1 0 0 0 : 4")).toMatch(/^sleep\nresult 1\n/);
+    expect(await say(survivor, "1 0 0 0 : D")).toMatch(/^sleep\nresult 1\n/);
     expect(await say(survivor, "ready")).toBe("stop"); // too few players left for game 2
     survivor.close();
 

@@ -36,7 +36,8 @@ describe("human player in the terminal", () => {
     const [report] = await server.done;
     expect(summary).toEqual({ results: report!.games.map((g) => g.scores[0]), ended: "stop" });
     expect(keyboard.screen()).toContain("--- your turn: player 1 of 1 at 421-Solo ---");
-    expect(keyboard.screen()).toMatch(/dice \d \d \d \(\d+ points\), 2 rolls left/);
+    expect(keyboard.screen()).toMatch(/ │ \d │ │ \d │ │ \d │  \d+ points\n └───┘ └───┘ └───┘  2 rolls left\n/);
+    expect(keyboard.screen()).toMatch(/--- game over at 421-Solo: \d+ points \(result \d+\) ---\n ┌───┐/);
     expect(keyboard.screen()).toContain(
       "illegal move: type keep or roll for each of the three dice, e.g. `keep keep roll` (or `kkr`)",
     );
@@ -46,19 +47,18 @@ describe("human player in the terminal", () => {
   it("draws the Connect 4 grid and refuses a column that does not exist", async () => {
     const server = startRole(runGameServer, { ...quickServer, game: "connect4" });
     const [endpoint] = await server.ready;
-    const keyboard = terminal(
-      ["9", ...Array.from({ length: 60 }, (_, i) => String((i % 7) + 1))],
-      false,
-    );
+    const keyboard = terminal(["9", ...Array.from({ length: 60 }, (_, i) => "abcdefg"[i % 7]!)], false);
     const human = runHuman({ ...humanDefaults, connect: [endpoint!] }, keyboard.terminal);
     const opponent = runBot({ ...botDefaults, connect: [endpoint!], name: "bot" });
     const [summary] = await Promise.all([human, opponent]);
     expect(summary.ended).toBe("stop");
     expect(summary.results).toHaveLength(1);
-    expect(keyboard.screen()).toContain(" 1 2 3 4 5 6 7");
+    expect(keyboard.screen()).toContain("  A B C D E F G\n │             │\n");
+    expect(keyboard.screen()).toContain("you play O"); // player 1, as HackaGames marks it
     expect(keyboard.screen()).toContain(
-      'illegal move: "9" is not a column: send a column number from 1 to 7',
+      'illegal move: "9" is not a column: send a column letter from A to G',
     );
+    expect(keyboard.screen()).toMatch(/--- game over at Connect4: (you win|you lose|a draw) /);
     await server.done;
   });
 

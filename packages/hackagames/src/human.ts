@@ -1,4 +1,5 @@
-// A human player in the terminal: shows the state, prompts for a move, says why a move is illegal.
+// A human player in the terminal: draws the board (Connect 4, Tic-tac-toe, 421's dice), prompts
+// for a move, says why a move is illegal; a view it cannot read: one E: line, exit code 1.
 // Talks to: game-server.ts, or an original HackaGames game (ROUTER on port 1400).
 // Run: pnpm --filter hackagames human [--connect tcp://localhost:1400]
 import { createInterface } from "node:readline";
@@ -10,11 +11,11 @@ import {
   roleLog,
   stopOnSignals,
 } from "@zmq-patterns/helpers";
-import { parseConnect4Move, readConnect4View } from "./games/connect4.ts";
-import { parse421Move } from "./games/four21.ts";
-import { renderState } from "./games/index.ts";
-import { type PlayerSummary, runPlayer, type Turn } from "./player.ts";
-import { type Pod, pod } from "./pod.ts";
+import { FORMATS } from "./games/index.ts";
+import { CONNECT4_MARKS } from "./games/connect4.ts";
+import { TICTACTOE, TICTACTOE_MARKS } from "./games/tictactoe-view.ts";
+import { type PlayerSummary, runPlayer, type Seating, type Turn } from "./player.ts";
+import { encodePod, type Pod, pod } from "./pod.ts";
 import { GAME_PORT } from "./protocol.ts";
 
 export const humanDefaults = {
@@ -32,17 +33,23 @@ export interface Terminal {
 
 /** A typed move as an action Pod for this game, or why it is not a legal one. */
 export function readMove(turn: Turn, typed: string): Pod | string {
-  const game = turn.configuration.label;
-  if (game.startsWith("421-")) return parse421Move(typed);
-  if (game === "Connect4") return parseConnect4Move(typed, readConnect4View(turn.state));
+  const format = FORMATS[turn.configuration.label];
+  if (format) return format.move(typed, turn.state);
   return typed.trim() === "" ? "type your action" : pod(typed.trim()); // a game we do not know
 }
 
-const HINTS: Record<string, string> = {
-  "421-Solo": "keep or roll each die (e.g. keep keep roll, or kkr)",
-  "421-Duo": "keep or roll each die (e.g. keep keep roll, or kkr)",
-  Connect4: "a column, 1 to 7",
-};
+/** The view for people: drawn for the games we know, the Pod as it came for the others. */
+function picture(seating: Seating, state: Pod): string {
+  const format = FORMATS[seating.configuration.label];
+  return format ? format.draw(state) : `the state, as the game sent it:\n${encodePod(state)}`;
+}
+
+/** Which mark is ours, in the games that have marks. */
+function yourMark(seating: Seating): string | undefined {
+  const marks: Record<string, string[]> = { Connect4: CONNECT4_MARKS, [TICTACTOE]: TICTACTOE_MARKS };
+  const mark = marks[seating.configuration.label]?.[seating.seat];
+  return mark ? `you play ${mark}` : undefined;
+}
 
 /** The same REQ player loop as the bots; the decision comes from the keyboard. */
 export async function runHuman(
@@ -56,11 +63,12 @@ export async function runHuman(
   const decide = async (turn: Turn): Promise<Pod> => {
     const game = turn.configuration.label;
     say(`--- your turn: player ${turn.seat} of ${turn.players} at ${game} ---`);
-    if (game === "Connect4") say(`you play ${turn.seat === 1 ? "X" : "O"}`);
-    say(renderState(turn.state) ?? `state:\n${JSON.stringify(turn.state)}`);
+    say(picture(turn, turn.state));
+    const mark = yourMark(turn);
+    if (mark) say(mark);
     if (turn.error) say(`the game refused your last move: ${turn.error}`);
     for (;;) {
-      const typed = await nextLine(`${HINTS[game] ?? "your action"}: `);
+      const typed = await nextLine(`${FORMATS[game]?.hint ?? "your action (a label)"}: `);
       if (typed === undefined) throw new InputClosed();
       const move = readMove(turn, typed);
       if (typeof move !== "string") return move;
@@ -68,8 +76,18 @@ export async function runHuman(
     }
   };
 
+  const hooks = {
+    wakeUp: (seating: Seating) => FORMATS[seating.configuration.label]?.configuration(seating.configuration),
+    sleep: (seating: Seating, result: number, state: Pod) => {
+      const outcome = result > 0 ? "you win" : result < 0 ? "you lose" : "a draw";
+      const game = seating.configuration.label;
+      const headline = game.startsWith("421-") && seating.players === 1 ? `${result} points` : outcome;
+      say(`--- game over at ${game}: ${headline} (result ${result}) ---`);
+      say(picture(seating, state));
+    },
+  };
   try {
-    return await runPlayer(options, log, decide);
+    return await runPlayer(options, log, decide, hooks);
   } catch (error) {
     if (!(error instanceof InputClosed)) throw error;
     log.info("no more input: leaving the game");
@@ -109,5 +127,6 @@ function typedLines(terminal: Terminal, signal?: AbortSignal) {
 
 if (isMain(import.meta.url)) {
   const options = parseFlags(humanDefaults);
-  await runHuman({ ...options, signal: stopOnSignals(options.name) });
+  const summary = await runHuman({ ...options, signal: stopOnSignals(options.name) });
+  if (summary.ended === "unreadable") process.exitCode = 1;
 }

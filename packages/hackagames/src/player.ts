@@ -1,11 +1,14 @@
 // The HackaGames player loop: a REQ socket that joins a game and then answers every message
 // the game sends, until "stop". The only thing a player decides is its action; everything else
 // ("ready" after yes, wake-up and sleep) is the protocol. bot.ts and human.ts are built on it.
+// A message, configuration or view it cannot read ends its session with one error line (which
+// game, which line, what was expected): it closes its socket, and its role exits non-zero.
 // Talks to: game-server.ts, or an original HackaGames game (ROUTER on port 1400).
 import { attach, closeOnAbort, type Logger, type RoleControl } from "@zmq-patterns/helpers";
 import { Request } from "zeromq";
-import { decodePod, encodePod, type Pod, pod } from "./pod.ts";
-import { JOIN, READY, readGameMessage } from "./protocol.ts";
+import { ViewError } from "./games/view.ts";
+import { decodePod, encodePod, type Pod, PodError, pod } from "./pod.ts";
+import { GameMessageError, JOIN, READY, readGameMessage } from "./protocol.ts";
 
 /** What a player knows when it must decide. */
 export interface Turn {
@@ -21,6 +24,17 @@ export interface Turn {
 
 export type Decide = (turn: Turn) => Pod | Promise<Pod>;
 
+/** Where we are in the session: the seat and the game (from the last wake-up). */
+export type Seating = Omit<Turn, "state" | "error">;
+
+/** Optional moments a player may act on besides its decision. */
+export interface PlayerHooks {
+  /** At wake-up: throw a ViewError for a game or configuration this player cannot play. */
+  wakeUp?(seating: Seating): void;
+  /** At the end of each game, with the final view and our result. */
+  sleep?(seating: Seating, result: number, state: Pod): void;
+}
+
 export interface PlayerOptions extends RoleControl {
   connect: string[];
   bind: string[];
@@ -29,9 +43,12 @@ export interface PlayerOptions extends RoleControl {
 export interface PlayerSummary {
   /** One result per game played, from each "sleep". */
   results: number[];
-  /** How the session ended: "stop" from the game, "nop" (no seat), or "stopped" by us. */
-  ended: "stop" | "nop" | "stopped";
-  /** The reason the game gave with its stop ("protocol", "timeout"), if any. */
+  /**
+   * How the session ended: "stop" from the game, "nop" (no seat), "stopped" by us, or
+   * "unreadable": the game sent something we could not read, and we left.
+   */
+  ended: "stop" | "nop" | "stopped" | "unreadable";
+  /** The reason the game gave with its stop ("protocol", "timeout"), or what we could not read. */
   error?: string;
 }
 
@@ -42,10 +59,15 @@ export function takeError(state: Pod): { state: Pod; error?: string } {
   return { state: { ...state, children: state.children.slice(0, -1) }, error: last.label.slice(6) };
 }
 
+/** Errors that say the game sent something this player cannot read (never a bug of ours). */
+const isUnreadable = (error: unknown): error is Error =>
+  error instanceof PodError || error instanceof ViewError || error instanceof GameMessageError;
+
 export async function runPlayer(
   options: PlayerOptions,
   log: Logger,
   decide: Decide,
+  hooks: PlayerHooks = {},
 ): Promise<PlayerSummary> {
   const socket = new Request({ linger: 0 });
   closeOnAbort(options.signal, socket);
@@ -53,14 +75,19 @@ export async function runPlayer(
   options.onReady?.(endpoints);
 
   const results: number[] = [];
-  let seating = { seat: 0, players: 0, configuration: pod("") }; // until the first wake-up
+  let seating: Seating = { seat: 0, players: 0, configuration: pod("") }; // until a wake-up
   let request = JOIN; // the first thing a player says
+  let reading = "the game's reply"; // what we are reading, for an error line
+  const naming = (kind: string) =>
+    seating.configuration.label ? `the ${seating.configuration.label} ${kind}` : `the game's ${kind}`;
   try {
     // #region player-loop
     for (;;) {
       await socket.send(request);
       const [reply] = await socket.receive();
+      reading = naming("reply");
       const message = readGameMessage(String(reply));
+      reading = naming(message.kind);
       switch (message.kind) {
         case "yes":
           log.info("joined the game");
@@ -75,6 +102,8 @@ export async function runPlayer(
             players: message.players,
             configuration: decodePod(message.configuration),
           };
+          reading = naming("configuration");
+          hooks.wakeUp?.(seating);
           log.info(
             `woke up: player ${seating.seat} of ${seating.players} at ${seating.configuration.label}`,
           );
@@ -90,6 +119,7 @@ export async function runPlayer(
         }
         case "sleep":
           results.push(message.result);
+          if (hooks.sleep) hooks.sleep(seating, message.result, decodePod(message.state));
           log.info(`game over: result ${message.result}`);
           request = READY;
           break;
@@ -105,7 +135,11 @@ export async function runPlayer(
     // #endregion
   } catch (error) {
     if (socket.closed) return { results, ended: "stopped" }; // stopped while waiting
-    throw error;
+    if (!isUnreadable(error)) throw error; // a bug of ours: let it show
+    // The game broke its format: one line says what, and we leave (closing the socket).
+    const detail = error instanceof PodError ? `not a Pod: ${error.message}` : error.message;
+    log.error(`cannot read ${reading}: ${detail}; leaving the game`);
+    return { results, ended: "unreadable", error: `${reading}: ${detail}` };
   } finally {
     socket.close();
   }

@@ -45,6 +45,11 @@ export function encodePod(node: Pod): string {
 }
 
 function encodeLines(node: Pod): string[] {
+  return [podLine(node), ...node.children.flatMap(encodeLines)];
+}
+
+/** The node's own line (its children, if any, follow on the next lines). */
+export function podLine(node: Pod): string {
   if (/[\r\n]/.test(node.label))
     throw new PodError(`label ${JSON.stringify(node.label)} has a newline`);
   for (const integer of node.integers) {
@@ -53,8 +58,7 @@ function encodeLines(node: Pod): string[] {
   const length = [...node.label].length; // characters, as HackaGames counts them
   const head = `${length} ${node.integers.length} ${node.values.length} ${node.children.length} : ${node.label}`;
   const numbers = [...node.integers.map(String), ...node.values.map(formatValue)];
-  const line = [head, ...numbers].join(" ");
-  return [line, ...node.children.flatMap(encodeLines)];
+  return [head, ...numbers].join(" ");
 }
 
 /**

@@ -54,7 +54,10 @@ export type GameMessage =
   | { kind: "sleep"; result: number; state: string[] }
   | { kind: "stop"; error?: string };
 
-/** Reads a reply from the game; throws with the reason when it is not one we know. */
+/** A reply from the game that is not one of the messages above. */
+export class GameMessageError extends Error {}
+
+/** Reads a reply from the game; throws a GameMessageError when it is not one we know. */
 export function readGameMessage(text: string): GameMessage {
   const [command, ...rest] = text.split("\n");
   switch (command) {
@@ -64,7 +67,11 @@ export function readGameMessage(text: string): GameMessage {
       return { kind: "nop" };
     case WAKE_UP: {
       const match = /^player (\d+) on (\d+)$/.exec(rest[0] ?? "");
-      if (!match) throw new Error(`wake-up without "player <i> on <N>": ${JSON.stringify(text)}`);
+      if (!match) {
+        throw new GameMessageError(
+          `wake-up, line 2: expected "player <i> on <N>", got ${JSON.stringify((rest[0] ?? "").slice(0, 60))}`,
+        );
+      }
       return {
         kind: "wake-up",
         seat: Number(match[1]),
@@ -78,7 +85,9 @@ export function readGameMessage(text: string): GameMessage {
       const match = /^result (\S+)$/.exec(rest[0] ?? "");
       const result = Number(match?.[1]);
       if (!match || !Number.isFinite(result)) {
-        throw new Error(`sleep without "result <score>": ${JSON.stringify(text)}`);
+        throw new GameMessageError(
+          `sleep, line 2: expected "result <score>", got ${JSON.stringify((rest[0] ?? "").slice(0, 60))}`,
+        );
       }
       return { kind: "sleep", result, state: rest.slice(1) };
     }
@@ -87,6 +96,8 @@ export function readGameMessage(text: string): GameMessage {
       return error ? { kind: "stop", error } : { kind: "stop" };
     }
     default:
-      throw new Error(`unknown message from the game: ${JSON.stringify(text.slice(0, 80))}`);
+      throw new GameMessageError(
+        `line 1: expected yes, nop, wake-up, perception, sleep or stop, got ${JSON.stringify((command ?? "").slice(0, 60))}`,
+      );
   }
 }

@@ -1,4 +1,5 @@
-// A spectator: a SUB socket that prints every move and score the game server publishes.
+// A spectator: a SUB socket that prints every move and score the game server publishes, and
+// draws the board after each move (Connect 4's grid, Tic-tac-toe's, 421's dice).
 // Talks to: game-server.ts (its XPUB, port 1401). Watching changes nothing in the game.
 // Run: pnpm --filter hackagames spectator [--connect tcp://localhost:1401] [--sessions 0]
 import {
@@ -11,8 +12,9 @@ import {
   stopOnSignals,
 } from "@zmq-patterns/helpers";
 import { Subscriber } from "zeromq";
-import { renderState } from "./games/index.ts";
-import { decodePod } from "./pod.ts";
+import { drawView } from "./games/index.ts";
+import { ViewError } from "./games/view.ts";
+import { decodePod, PodError } from "./pod.ts";
 import { SPECTATOR_PORT } from "./protocol.ts";
 
 export const spectatorDefaults = {
@@ -35,16 +37,24 @@ export async function runSpectator(options: SpectatorOptions): Promise<string[]>
 
   const seen: string[] = [];
   let sessionsOver = 0;
+  let game = ""; // the configuration label from "game N begins", which says how to draw
   for await (const [event] of socket) {
     const [headline = "", ...podLines] = String(event).split("\n");
     seen.push(headline);
-    // Moves and ends carry the state: a 421 state fits on the line, a grid is drawn at the end.
-    const hasState = /^game \d+ (move \d+|ends):/.test(headline) && podLines.length > 0;
-    const picture = hasState ? renderState(decodePod(podLines)) : undefined;
-    if (picture && !picture.includes("\n")) log.info(`${headline} -> ${picture}`);
-    else log.info(headline);
-    if (picture?.includes("\n") && headline.includes(" ends: ")) {
-      for (const line of picture.split("\n")) log.info(`  ${line}`);
+    log.info(headline);
+    if (podLines.length > 0) {
+      try {
+        const pod = decodePod(podLines);
+        if (/^game \d+ begins:/.test(headline)) game = pod.label;
+        else if (/^game \d+ (move \d+|ends):/.test(headline)) {
+          const picture = drawView(game, pod) ?? drawView(pod.label, pod);
+          for (const line of picture?.split("\n") ?? []) log.info(`  ${line}`);
+        }
+      } catch (error) {
+        // A stream we cannot draw is still worth watching: say why, and go on.
+        if (!(error instanceof PodError || error instanceof ViewError)) throw error;
+        log.warn(`cannot draw the ${game || "game"} state: ${error.message}`);
+      }
     }
     if (/^session \d+ ends/.test(headline)) sessionsOver += 1;
     if (options.sessions > 0 && sessionsOver >= options.sessions) break;

@@ -7,13 +7,14 @@ describe("pnpm --filter hackagames start", () => {
   it("connect4 (the default): two bots play two games, the spectator draws them, all end cleanly", async () => {
     const result = await runRoleProcess("src/start.ts", ["--free-ports"]).exited;
     expect(result.stdout).toMatch(
-      /\[game\] game 1 move 1: seat 1 \(player 1\) drops a disc in column \d/,
+      /\[game\] game 1 move 1: seat 1 \(player 1\) drops a disc in column [A-G]/,
     );
     expect(result.stdout).toMatch(
       /\[game\] game 2 over: seat 1 \(player 2\) -?\d, seat 2 \(player 1\) -?\d/,
     );
     expect(result.stdout).toMatch(/\[game\] session 1 over: player 1 -?\d, player 2 -?\d/);
-    expect(result.stdout).toContain("[spectator]    1 2 3 4 5 6 7");
+    expect(result.stdout).toContain("[spectator]     A B C D E F G");
+    expect(result.stdout).toContain("[spectator]    └─────────────┘");
     expect(result.stdout).toMatch(/\[heuristic\] session over: results -?\d -?\d/);
     expect(result.stdout).toContain("[start] every role ended cleanly");
     expect(result.code).toBe(0);
@@ -22,8 +23,10 @@ describe("pnpm --filter hackagames start", () => {
   it("421-duo: three games of 421 for two", async () => {
     const result = await runRoleProcess("src/start.ts", ["421-duo", "--free-ports"]).exited;
     expect(result.stdout).toMatch(
-      /\[spectator\] game 1 move 1: seat 1 \(player 1\) \w+-\w+-\w+ -> dice/,
+      /\[spectator\] game 1 move 1: seat 1 \(player 1\) \w+-\w+-\w+\n/,
     );
+    expect(result.stdout).toMatch(/\[spectator\]    │ \d │ │ \d │ │ \d │  \d+ points\n/);
+    expect(result.stdout).toMatch(/\[spectator\]    opponent: \d \d \d \(\d+ points\)\n/);
     expect(result.stdout).toMatch(/\[game\] session 1 over: player 1 -?\d, player 2 -?\d/);
     expect(result.code).toBe(0);
   });

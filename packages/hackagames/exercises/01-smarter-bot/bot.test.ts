@@ -7,6 +7,7 @@ import { randomConnect4 } from "#src/bots/connect4.ts";
 import { gameServerDefaults, runGameServer } from "#src/game-server.ts";
 import {
   COLUMNS,
+  columnNumber,
   connect4,
   drop,
   emptyGrid,
@@ -88,7 +89,7 @@ describe(`exercise 01, the rules a bot must never miss (${exerciseSubject()})`, 
     let checked = 0;
     for (const seat of [1, 2]) {
       for (const { grid, line } of threeInALine(seat)) {
-        const move = Number(smarterConnect4(viewOf(grid), seat, random).label);
+        const move = columnNumber(smarterConnect4(viewOf(grid), seat, random).label)!;
         expect(legalColumns(grid), `seat ${seat}, line ${line}`).toContain(move);
         expect(winsWith(grid, move, seat), `seat ${seat} can win at once (line ${line})`).toBe(
           true,
@@ -107,7 +108,7 @@ describe(`exercise 01, the rules a bot must never miss (${exerciseSubject()})`, 
         if (legalColumns(grid).some((column) => winsWith(grid, column, seat))) continue;
         const threats = legalColumns(grid).filter((column) => winsWith(grid, column, opponent));
         if (threats.length !== 1) continue; // two threats cannot both be blocked
-        const move = Number(smarterConnect4(viewOf(grid), seat, random).label);
+        const move = columnNumber(smarterConnect4(viewOf(grid), seat, random).label);
         expect(move, `seat ${seat} must block (line ${line})`).toBe(threats[0]);
         checked += 1;
       }
@@ -116,12 +117,12 @@ describe(`exercise 01, the rules a bot must never miss (${exerciseSubject()})`, 
   });
 
   it("prefers its own win to a block", () => {
-    // Seat 1 has three across the bottom (columns 1-3), seat 2 three up column 7.
+    // Seat 1 has three across the bottom (columns A-C), seat 2 three up column G.
     let grid = emptyGrid();
     for (const column of [1, 2, 3]) grid = drop(grid, column, 1);
     for (let k = 0; k < 3; k++) grid = drop(grid, 7, 2);
-    expect(smarterConnect4(viewOf(grid), 1, random).label).toBe("4");
-    expect(smarterConnect4(viewOf(grid), 2, random).label).toBe("7");
+    expect(smarterConnect4(viewOf(grid), 1, random).label).toBe("D");
+    expect(smarterConnect4(viewOf(grid), 2, random).label).toBe("G");
   });
 });
 

@@ -4,7 +4,8 @@ import type { Random } from "#src/games/rules.ts";
 import type { Pod } from "#src/pod.ts";
 
 export function smarterConnect4(state: Pod, seat: number, random: Random): Pod {
-  // TODO: read the grid (readConnect4View), choose a column with room, return pod(String(column)).
+  // TODO: read the grid (readConnect4View), choose a column with room, return
+  // pod(columnLetter(column)).
   void random;
   throw new Error(`exercise 01 is not done yet (seat ${seat}, state ${state.label})`);
 }

@@ -1,5 +1,13 @@
 // Two Connect 4 players' brains, as pure functions of the perception: no sockets here.
-import { drop, type Grid, legalColumns, readConnect4View, winnerOf } from "../games/connect4.ts";
+// They think in column numbers (1 to 7) and answer with the column's letter (A to G).
+import {
+  columnLetter,
+  drop,
+  type Grid,
+  legalColumns,
+  readConnect4View,
+  winnerOf,
+} from "../games/connect4.ts";
 import type { Random } from "../games/rules.ts";
 import { type Pod, pod } from "../pod.ts";
 
@@ -7,7 +15,7 @@ const pick = <T>(items: T[], random: Random): T => items[Math.floor(random() * i
 
 /** Any column with room, at random. */
 export const randomConnect4 = (state: Pod, _seat: number, random: Random): Pod =>
-  pod(String(pick(legalColumns(readConnect4View(state)), random)));
+  pod(columnLetter(pick(legalColumns(readConnect4View(state)), random)));
 
 const winsWith = (grid: Grid, column: number, seat: number): boolean =>
   winnerOf(drop(grid, column, seat)) === seat;
@@ -20,7 +28,7 @@ export function heuristicConnect4(state: Pod, seat: number, random: Random): Pod
   const grid = readConnect4View(state);
   const opponent = seat === 1 ? 2 : 1;
   const legal = legalColumns(grid);
-  const choose = (column: number) => pod(String(column));
+  const choose = (column: number) => pod(columnLetter(column));
 
   const winning = legal.find((column) => winsWith(grid, column, seat));
   if (winning) return choose(winning);

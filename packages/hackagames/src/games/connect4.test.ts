@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { encodePod, pod } from "../pod.ts";
+import { encodePod, type Pod, pod } from "../pod.ts";
 import {
   type Connect4State,
+  columnLetter,
   connect4,
   legalColumns,
   parseConnect4Move,
@@ -9,16 +10,18 @@ import {
   renderConnect4,
   winnerOf,
 } from "./connect4.ts";
+import { ViewError } from "./view.ts";
 
 const noDice = () => 0;
 
-/** Plays columns in turn from the start, seat 1 first. */
+/** Plays columns (1 is A) in turn from the start, seat 1 first. */
 function playColumns(...columns: number[]): Connect4State {
   let state = connect4.start(noDice);
   for (const column of columns) {
     const seat = connect4.turn(state)!;
-    expect(connect4.check(state, seat, pod(String(column)))).toBeUndefined();
-    state = connect4.play(state, seat, pod(String(column)), noDice);
+    const action = pod(columnLetter(column));
+    expect(connect4.check(state, seat, action)).toBeUndefined();
+    state = connect4.play(state, seat, action, noDice);
   }
   return state;
 }
@@ -31,13 +34,19 @@ describe("Connect 4 rules", () => {
     expect(connect4.turn(state)).toBe(2);
   });
 
-  it("sends the grid as a Pod of lines, bottom first", () => {
-    const text = encodePod(connect4.view(playColumns(1), 1));
+  it("sends the grid as HackaGames does: a node per column, A to G, cells from the bottom", () => {
+    const text = encodePod(connect4.view(playColumns(1, 4, 4), 1));
     expect(text.split("\n")).toEqual([
-      "8 2 0 6 : Connect4 7 6",
-      "4 7 0 0 : Line 1 0 0 0 0 0 0",
-      ...Array(5).fill("4 7 0 0 : Line 0 0 0 0 0 0 0"),
+      "8 0 0 7 : Connect4",
+      "8 6 0 0 : column-A 1 0 0 0 0 0",
+      "8 6 0 0 : column-B 0 0 0 0 0 0",
+      "8 6 0 0 : column-C 0 0 0 0 0 0",
+      "8 6 0 0 : column-D 2 1 0 0 0 0",
+      "8 6 0 0 : column-E 0 0 0 0 0 0",
+      "8 6 0 0 : column-F 0 0 0 0 0 0",
+      "8 6 0 0 : column-G 0 0 0 0 0 0",
     ]);
+    expect(encodePod(connect4.configuration())).toBe("8 2 0 0 : Connect4 7 6");
   });
 
   const wins: [string, number[], number][] = [
@@ -67,14 +76,15 @@ describe("Connect 4 rules", () => {
   });
 
   it("says why a move is illegal: no such column, a full column, not your turn", () => {
-    const full = playColumns(1, 1, 1, 1, 2, 1, 1); // column 1 full, no winner yet
+    const full = playColumns(1, 1, 1, 1, 2, 1, 1); // column A full, no winner yet
     expect(full.winner).toBe(0);
-    expect(connect4.check(full, 2, pod("1"))).toBe("column 1 is full");
-    expect(connect4.check(full, 2, pod("8"))).toMatch(
-      /"8" is not a column: send a column number from 1 to 7/,
-    );
-    expect(connect4.check(full, 2, pod("left"))).toMatch(/"left" is not a column/);
-    expect(connect4.check(full, 1, pod("3"))).toBe("it is not your turn");
+    expect(connect4.check(full, 2, pod("A"))).toBe("column A is full");
+    for (const label of ["H", "b", "1", "4", "AB", " B", "B ", "", "column-B", "left"]) {
+      expect(connect4.check(full, 2, pod(label)), JSON.stringify(label)).toBe(
+        `${JSON.stringify(label)} is not a column: send a column letter from A to G`,
+      );
+    }
+    expect(connect4.check(full, 1, pod("C"))).toBe("it is not your turn");
   });
 
   it("passes the turn to the other seat when a player misses its turn", () => {
@@ -84,18 +94,44 @@ describe("Connect 4 rules", () => {
 });
 
 describe("Connect 4 for players", () => {
-  it("reads the view back and draws it", () => {
-    const grid = readConnect4View(connect4.view(playColumns(4, 4), 2));
-    expect(renderConnect4(grid).split("\n").slice(-3)).toEqual([
-      "|. . . O . . .|",
-      "|. . . X . . .|",
-      " 1 2 3 4 5 6 7",
+  it("reads the view back and draws it, top line first, O for player 1 and X for player 2", () => {
+    const grid = readConnect4View(connect4.view(playColumns(4, 4, 1), 2));
+    expect(renderConnect4(grid).split("\n")).toEqual([
+      "  A B C D E F G",
+      ...Array(4).fill(" │             │"),
+      " │      X      │",
+      " │O     O      │",
+      " └─────────────┘",
     ]);
   });
 
-  it("checks a typed move before sending it", () => {
+  it("checks a typed move before sending it (a lower-case letter will do)", () => {
     const grid = playColumns(1, 1, 1, 1, 2, 1, 1).grid;
-    expect(parseConnect4Move(" 3 ", grid)).toEqual(pod("3"));
-    expect(parseConnect4Move("1", grid)).toBe("column 1 is full");
+    expect(parseConnect4Move(" c ", grid)).toEqual(pod("C"));
+    expect(parseConnect4Move("a", grid)).toBe("column A is full");
+    expect(parseConnect4Move("4", grid)).toBe('"4" is not a column: send a column letter from A to G');
+  });
+
+  it("names the line and what was expected when a view is not Connect 4's", () => {
+    const view = connect4.view(playColumns(1), 1);
+    const read = (state: Pod) => () => readConnect4View(state);
+    expect(read({ ...view, children: [] })).toThrow(
+      new ViewError(
+        'Connect4 view, line 2: expected "column-A" with 6 cells (0 empty, 1 or 2 a disc), but the view ends after line 1',
+      ),
+    );
+    const lines = pod("Connect4", [7, 6], [], Array(6).fill(pod("Line", [0, 0, 0, 0, 0, 0, 0])));
+    expect(read(lines)).toThrow(
+      'Connect4 view, line 2: expected "column-A" with 6 cells (0 empty, 1 or 2 a disc), got "4 7 0 0 : Line 0 0 0 0 0 0 0"',
+    );
+    const children = [...view.children];
+    children[3] = pod("column-D", [0, 0, 3, 0, 0, 0]);
+    expect(read({ ...view, children })).toThrow(/^Connect4 view, line 5: expected "column-D"/);
+    expect(read({ ...view, label: "Grid" })).toThrow(
+      'Connect4 view, line 1: expected the root "Connect4", got "4 0 0 7 : Grid"',
+    );
+    expect(read({ ...view, children: view.children.slice(0, 3) })).toThrow(
+      /^Connect4 view, line 5: expected "column-D" .* but the view ends after line 4$/,
+    );
   });
 });

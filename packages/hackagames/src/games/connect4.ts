@@ -1,12 +1,28 @@
-// Connect 4: two players drop discs in turn into a grid of 7 columns and 6 lines; a disc falls
-// to the lowest free cell of its column. Four of your discs in a line (across, up, or
-// diagonally) win: 1 for the winner, -1 for the other; a full grid is a draw (0 each).
-// Player 1 starts; the server swaps the seats between games. An action is the column number.
+// Connect 4 as HackaGames plays it: two players drop discs in turn into a grid of 7 columns
+// and 6 lines; a disc falls to the lowest free cell of its column. Four of your discs in a line
+// (across, up, or diagonally) win: 1 for the winner, -1 for the other; a full grid is a draw.
+// Player 1 starts; the server swaps the seats between games. On the wire (HackaGames 0.5):
+//   configuration  8 2 0 0 : Connect4 7 6               columns, lines
+//   view           8 0 0 7 : Connect4                   then one node per column, A to G:
+//                  8 6 0 0 : column-A 1 2 0 0 0 0       its cells from the bottom, 0 empty
+//   action         1 0 0 0 : D                          the column's letter
 import { type Pod, pod } from "../pod.ts";
 import { forfeitDuel, type GameRules } from "./rules.ts";
+import { areCells, missingNode, ViewError, wrongNode } from "./view.ts";
 
 export const COLUMNS = 7;
 export const LINES = 6;
+export const CONNECT4 = "Connect4";
+/** The columns' names on the wire: an action is one of these letters. */
+export const COLUMN_LETTERS = ["A", "B", "C", "D", "E", "F", "G"] as const;
+
+/** Column 1 is "A", 7 is "G". */
+export const columnLetter = (column: number): string => COLUMN_LETTERS[column - 1] ?? "?";
+/** "A" is column 1, "G" is 7; anything else is undefined (exactly one capital letter). */
+export const columnNumber = (label: string): number | undefined => {
+  const index = (COLUMN_LETTERS as readonly string[]).indexOf(label);
+  return index < 0 ? undefined : index + 1;
+};
 
 /** grid[line][column], line 0 at the bottom; 0 is empty, 1 and 2 are the seats' discs. */
 export type Grid = number[][];
@@ -60,34 +76,38 @@ export function winnerOf(grid: Grid): number {
 
 /** Why `label` is not a legal column in `grid`, or undefined. */
 export function checkColumn(grid: Grid, label: string): string | undefined {
-  const column = Number(label);
-  if (!/^\d+$/.test(label.trim()) || column < 1 || column > COLUMNS) {
-    return `${JSON.stringify(label.slice(0, 40))} is not a column: send a column number from 1 to ${COLUMNS}`;
+  const column = columnNumber(label);
+  if (column === undefined) {
+    return `${JSON.stringify(label.slice(0, 40))} is not a column: send a column letter from A to ${columnLetter(COLUMNS)}`;
   }
-  if (!legalColumns(grid).includes(column)) return `column ${column} is full`;
+  if (!legalColumns(grid).includes(column)) return `column ${label} is full`;
   return undefined;
 }
+
+/** The cells of `column` (1-based), from the bottom up. */
+const cellsOf = (grid: Grid, column: number): number[] =>
+  grid.map((cells) => cells[column - 1] ?? 0);
 
 const other = (seat: number): number => (seat === 1 ? 2 : 1);
 
 export const connect4: GameRules<Connect4State> = {
   name: "connect4",
   players: 2,
-  configuration: () => pod("Connect4", [COLUMNS, LINES]),
+  configuration: () => pod(CONNECT4, [COLUMNS, LINES]),
   start: () => ({ grid: emptyGrid(), next: 1, winner: 0 }),
   turn: (state) =>
     state.winner !== 0 || legalColumns(state.grid).length === 0 ? undefined : state.next,
   view: (state) =>
     pod(
-      "Connect4",
-      [COLUMNS, LINES],
+      CONNECT4,
       [],
-      state.grid.map((cells) => pod("Line", cells)),
+      [],
+      COLUMN_LETTERS.map((letter, i) => pod(`column-${letter}`, cellsOf(state.grid, i + 1))),
     ),
   check: (state, seat, action) =>
     connect4.turn(state) !== seat ? "it is not your turn" : checkColumn(state.grid, action.label),
   play: (state, seat, action) => {
-    const grid = drop(state.grid, Number(action.label), seat);
+    const grid = drop(state.grid, columnNumber(action.label)!, seat);
     return { grid, next: other(seat), winner: winnerOf(grid) };
   },
   pass: (state, seat) => ({ ...state, next: other(seat) }),
@@ -96,33 +116,56 @@ export const connect4: GameRules<Connect4State> = {
   describe: (action) => `drops a disc in column ${action.label}`,
 };
 
-// ---- For players: read a Connect 4 view, show it, read a typed move. ----
+// ---- For players: read a Connect 4 view, draw it, read a typed move. ----
 
-/** The grid in a Connect 4 perception; throws when it is not one. */
+/**
+ * The grid in a Connect 4 view (grid[line][column], line 0 at the bottom); a ViewError says
+ * which line of the Pod is not what HackaGames' format promises.
+ */
 export function readConnect4View(state: Pod): Grid {
-  const lines = state.children.filter((child) => child.label === "Line").map((c) => c.integers);
-  if (
-    state.label !== "Connect4" ||
-    lines.length !== LINES ||
-    lines.some((l) => l.length !== COLUMNS)
-  ) {
-    throw new Error(`not a Connect 4 state: ${state.label} with ${lines.length} lines`);
+  if (state.label !== CONNECT4) {
+    wrongNode(CONNECT4, state, state, `the root "${CONNECT4}"`);
   }
-  return lines;
+  const grid = emptyGrid();
+  for (const [i, letter] of COLUMN_LETTERS.entries()) {
+    const node = state.children[i];
+    const expected = `"column-${letter}" with ${LINES} cells (0 empty, 1 or 2 a disc)`;
+    if (!node) missingNode(CONNECT4, state, state.children.at(-1) ?? state, expected);
+    if (node.label !== `column-${letter}` || node.integers.length !== LINES || !areCells(node.integers))
+      wrongNode(CONNECT4, state, node, expected);
+    for (const [line, cell] of node.integers.entries()) grid[line]![i] = cell;
+  }
+  if (state.children.length > COLUMNS) {
+    wrongNode(CONNECT4, state, state.children[COLUMNS]!, `no more than ${COLUMNS} columns`);
+  }
+  return grid;
 }
 
-/** The grid as text, top line first: `X` for seat 1, `O` for seat 2. */
+/** Reads the configuration a Connect 4 game sends at wake-up (`Connect4 7 6`). */
+export function readConnect4Configuration(configuration: Pod): void {
+  const [columns, lines] = configuration.integers;
+  if (configuration.label !== CONNECT4 || columns !== COLUMNS || lines !== LINES) {
+    throw new ViewError(
+      `${CONNECT4} configuration, line 1: expected "${CONNECT4} ${COLUMNS} ${LINES}", got ${JSON.stringify(`${configuration.label} ${configuration.integers.join(" ")}`.trim())}`,
+    );
+  }
+}
+
+/** HackaGames' marks: player 1 plays O, player 2 plays X. */
+export const CONNECT4_MARKS = [" ", "O", "X"];
+
+/** The grid as a few lines of text, top line first, the letters to play above it. */
 export function renderConnect4(grid: Grid): string {
-  const marks = [".", "X", "O"];
+  const letters = `  ${COLUMN_LETTERS.join(" ")}`;
   const lines = [...grid]
     .reverse()
-    .map((cells) => `|${cells.map((c) => marks[c] ?? "?").join(" ")}|`);
-  const numbers = ` ${Array.from({ length: COLUMNS }, (_, i) => i + 1).join(" ")}`;
-  return [...lines, numbers].join("\n");
+    .map((cells) => ` │${cells.map((c) => CONNECT4_MARKS[c] ?? "?").join(" ")}│`);
+  const bottom = ` └${"─".repeat(COLUMNS * 2 - 1)}┘`;
+  return [letters, ...lines, bottom].join("\n");
 }
 
-/** A typed move ("4") as an action Pod, or why it is not legal in `grid`. */
+/** A typed move ("d" or "D") as an action Pod, or why it is not legal in `grid`. */
 export function parseConnect4Move(text: string, grid: Grid): Pod | string {
-  const label = text.trim();
+  const label = text.trim().toUpperCase();
   return checkColumn(grid, label) ?? pod(label);
 }

@@ -128,8 +128,12 @@ describe("421 for players", () => {
     expect(parse421Move("keep roll")).toMatch(/type keep or roll for each of the three dice/);
   });
 
-  it("renders a view in one line", () => {
+  it("draws the dice, their points and the rolls left", () => {
     const view = read421View(four21Solo.view(four21Solo.start(loadedDice(4, 2, 1)), 1));
-    expect(render421(view)).toBe("dice 4 2 1 (800 points), 2 rolls left");
+    expect(render421(view).split("\n")).toEqual([
+      " ┌───┐ ┌───┐ ┌───┐",
+      " │ 4 │ │ 2 │ │ 1 │  800 points",
+      " └───┘ └───┘ └───┘  2 rolls left",
+    ]);
   });
 });

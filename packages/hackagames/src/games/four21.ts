@@ -3,8 +3,9 @@
 // stops early. The dice are always shown sorted, highest first, and scored by the table in
 // `combinationScore`. Solo: the score is the points. Duo: player 1 plays, then player 2 may
 // roll at most as many times as player 1 did; the better combination scores 1, the other -1.
-import { childNamed, type Pod, pod } from "../pod.ts";
+import { type Pod, pod } from "../pod.ts";
 import { forfeitDuel, type GameRules, type Random, roll } from "./rules.ts";
+import { missingNode, wrongNode } from "./view.ts";
 
 export type Dice = [number, number, number];
 
@@ -146,32 +147,64 @@ export interface Four21View {
   opponent?: { dice: Dice; score: number };
 }
 
-/** Reads a 421 perception (solo or duo); throws when a part is missing. */
+/** A die from 1 to 6, or 0 for dice not rolled yet (the opponent's, before it plays). */
+const isDie = (die: number) => Number.isInteger(die) && die >= 0 && die <= 6;
+
+/** Reads a 421 view (solo or duo); a ViewError names the line that is not HackaGames' format. */
 export function read421View(state: Pod): Four21View {
-  const horizon = childNamed(state, "Horizon")?.integers[0];
-  const dice = childNamed(state, "Dices");
-  if (horizon === undefined || dice?.integers.length !== 3) {
-    throw new Error(`not a 421 state: ${state.label} without Horizon and Dices`);
+  const game = state.label;
+  if (game !== "421-Solo" && game !== "421-Duo") {
+    wrongNode("421", state, state, 'the root "421-Solo" or "421-Duo"');
   }
+  const [horizonNode, diceNode, opponentNode] = state.children;
+  if (!horizonNode) missingNode(game, state, state, '"Horizon" with the rolls left');
+  if (horizonNode.label !== "Horizon" || horizonNode.integers.length !== 1)
+    wrongNode(game, state, horizonNode, '"Horizon" with the rolls left');
+  const diceExpected = '"Dices" with three dice (1 to 6, 0 before a roll) and their points';
+  if (!diceNode) missingNode(game, state, horizonNode, diceExpected);
+  if (diceNode.label !== "Dices" || diceNode.integers.length !== 3 || !diceNode.integers.every(isDie))
+    wrongNode(game, state, diceNode, diceExpected);
   // In 421-Duo, the opponent's dice are 0 0 0 until it has played.
-  const opponent = childNamed(state, "Opponent");
-  const played = opponent?.integers.length === 3 && opponent.integers[0] !== 0;
+  const opponentExpected = '"Opponent" with three dice (0 0 0 before it plays) and their points';
+  if (game === "421-Duo" && !opponentNode) missingNode(game, state, diceNode, opponentExpected);
+  if (
+    opponentNode &&
+    (opponentNode.label !== "Opponent" ||
+      opponentNode.integers.length !== 3 ||
+      !opponentNode.integers.every(isDie))
+  )
+    wrongNode(game, state, opponentNode, opponentExpected);
+  const played = opponentNode !== undefined && opponentNode.integers[0] !== 0;
   return {
-    game: state.label,
-    horizon,
-    dice: dice.integers as Dice,
-    score: dice.values[0] ?? 0,
+    game,
+    horizon: horizonNode.integers[0]!,
+    dice: diceNode.integers as Dice,
+    score: diceNode.values[0] ?? 0,
     ...(played
-      ? { opponent: { dice: opponent.integers as Dice, score: opponent.values[0] ?? 0 } }
+      ? { opponent: { dice: opponentNode.integers as Dice, score: opponentNode.values[0] ?? 0 } }
       : {}),
   };
 }
 
+/** Three dice drawn side by side, three lines high. */
+export function renderDice(dice: number[]): string[] {
+  return [
+    dice.map(() => "┌───┐").join(" "),
+    dice.map((die) => `│ ${die} │`).join(" "),
+    dice.map(() => "└───┘").join(" "),
+  ];
+}
+
+/** The dice, their points and the rolls left (and the opponent's, in the duo): 3 or 4 lines. */
 export function render421(view: Four21View): string {
   const rolls = `${view.horizon} roll${view.horizon === 1 ? "" : "s"} left`;
-  const mine = `dice ${view.dice.join(" ")} (${view.score} points), ${rolls}`;
-  if (!view.opponent) return mine;
-  return `${mine}; opponent ${view.opponent.dice.join(" ")} (${view.opponent.score} points)`;
+  const [top, middle, bottom] = renderDice(view.dice);
+  const lines = [` ${top}`, ` ${middle}  ${view.score} points`, ` ${bottom}  ${rolls}`];
+  if (view.opponent) {
+    const { dice, score } = view.opponent;
+    lines.push(` opponent: ${dice.join(" ")} (${score} points)`);
+  }
+  return lines.join("\n");
 }
 
 /** A typed move ("keep roll roll", "k r r", "krr", "keep-roll-roll") as an action Pod. */
