@@ -1,11 +1,11 @@
-// Exercise 02: Tic-tac-toe as a game the server can run.
+// Exercise 02: HackaGames' classic Tic-tac-toe as a game the server can run.
 // The task is in TASK.md. Check your work: pnpm --filter hackagames exercise 02
 import type { GameRules } from "#src/games/rules.ts";
 import type { Pod } from "#src/pod.ts";
 
 export interface TicTacToeState {
-  /** board[line][column], line 0 at the top; 0 empty, 1 and 2 the seats' marks. */
-  board: number[][];
+  /** lines[0] is Line-A, its cells A-1, A-2, A-3; 0 empty, 1 and 2 the seats' marks. */
+  lines: number[][];
   next: number;
 }
 
@@ -25,5 +25,5 @@ export const tictactoe: GameRules<TicTacToeState> = {
   pass: () => notDone("pass"),
   scores: () => notDone("scores"),
   forfeit: () => notDone("forfeit"),
-  describe: (action) => `marks cell ${action.label}`,
+  describe: (action) => `marks ${action.label}`,
 };
