@@ -36,8 +36,12 @@ describe("human player in the terminal", () => {
     const [report] = await server.done;
     expect(summary).toEqual({ results: report!.games.map((g) => g.scores[0]), ended: "stop" });
     expect(keyboard.screen()).toContain("--- your turn: player 1 of 1 at 421-Solo ---");
-    expect(keyboard.screen()).toMatch(/ │ \d │ │ \d │ │ \d │  \d+ points\n └───┘ └───┘ └───┘  2 rolls left\n/);
-    expect(keyboard.screen()).toMatch(/--- game over at 421-Solo: \d+ points \(result \d+\) ---\n ┌───┐/);
+    expect(keyboard.screen()).toMatch(
+      / │ \d │ │ \d │ │ \d │ {2}\d+ points\n └───┘ └───┘ └───┘ {2}2 rolls left\n/,
+    );
+    expect(keyboard.screen()).toMatch(
+      /--- game over at 421-Solo: \d+ points \(result \d+\) ---\n ┌───┐/,
+    );
     expect(keyboard.screen()).toContain(
       "illegal move: type keep or roll for each of the three dice, e.g. `keep keep roll` (or `kkr`)",
     );
@@ -47,7 +51,10 @@ describe("human player in the terminal", () => {
   it("draws the Connect 4 grid and refuses a column that does not exist", async () => {
     const server = startRole(runGameServer, { ...quickServer, game: "connect4" });
     const [endpoint] = await server.ready;
-    const keyboard = terminal(["9", ...Array.from({ length: 60 }, (_, i) => "abcdefg"[i % 7]!)], false);
+    const keyboard = terminal(
+      ["9", ...Array.from({ length: 60 }, (_, i) => "abcdefg"[i % 7]!)],
+      false,
+    );
     const human = runHuman({ ...humanDefaults, connect: [endpoint!] }, keyboard.terminal);
     const opponent = runBot({ ...botDefaults, connect: [endpoint!], name: "bot" });
     const [summary] = await Promise.all([human, opponent]);

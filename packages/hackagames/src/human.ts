@@ -11,8 +11,8 @@ import {
   roleLog,
   stopOnSignals,
 } from "@zmq-patterns/helpers";
-import { FORMATS } from "./games/index.ts";
 import { CONNECT4_MARKS } from "./games/connect4.ts";
+import { FORMATS } from "./games/index.ts";
 import { TICTACTOE, TICTACTOE_MARKS } from "./games/tictactoe-view.ts";
 import { type PlayerSummary, runPlayer, type Seating, type Turn } from "./player.ts";
 import { encodePod, type Pod, pod } from "./pod.ts";
@@ -46,7 +46,10 @@ function picture(seating: Seating, state: Pod): string {
 
 /** Which mark is ours, in the games that have marks. */
 function yourMark(seating: Seating): string | undefined {
-  const marks: Record<string, string[]> = { Connect4: CONNECT4_MARKS, [TICTACTOE]: TICTACTOE_MARKS };
+  const marks: Record<string, string[]> = {
+    Connect4: CONNECT4_MARKS,
+    [TICTACTOE]: TICTACTOE_MARKS,
+  };
   const mark = marks[seating.configuration.label]?.[seating.seat];
   return mark ? `you play ${mark}` : undefined;
 }
@@ -77,11 +80,13 @@ export async function runHuman(
   };
 
   const hooks = {
-    wakeUp: (seating: Seating) => FORMATS[seating.configuration.label]?.configuration(seating.configuration),
+    wakeUp: (seating: Seating) =>
+      FORMATS[seating.configuration.label]?.configuration(seating.configuration),
     sleep: (seating: Seating, result: number, state: Pod) => {
       const outcome = result > 0 ? "you win" : result < 0 ? "you lose" : "a draw";
       const game = seating.configuration.label;
-      const headline = game.startsWith("421-") && seating.players === 1 ? `${result} points` : outcome;
+      const headline =
+        game.startsWith("421-") && seating.players === 1 ? `${result} points` : outcome;
       say(`--- game over at ${game}: ${headline} (result ${result}) ---`);
       say(picture(seating, state));
     },

@@ -79,7 +79,9 @@ export async function runPlayer(
   let request = JOIN; // the first thing a player says
   let reading = "the game's reply"; // what we are reading, for an error line
   const naming = (kind: string) =>
-    seating.configuration.label ? `the ${seating.configuration.label} ${kind}` : `the game's ${kind}`;
+    seating.configuration.label
+      ? `the ${seating.configuration.label} ${kind}`
+      : `the game's ${kind}`;
   try {
     // #region player-loop
     for (;;) {

@@ -22,11 +22,9 @@ describe("pnpm --filter hackagames start", () => {
 
   it("421-duo: three games of 421 for two", async () => {
     const result = await runRoleProcess("src/start.ts", ["421-duo", "--free-ports"]).exited;
-    expect(result.stdout).toMatch(
-      /\[spectator\] game 1 move 1: seat 1 \(player 1\) \w+-\w+-\w+\n/,
-    );
-    expect(result.stdout).toMatch(/\[spectator\]    │ \d │ │ \d │ │ \d │  \d+ points\n/);
-    expect(result.stdout).toMatch(/\[spectator\]    opponent: \d \d \d \(\d+ points\)\n/);
+    expect(result.stdout).toMatch(/\[spectator\] game 1 move 1: seat 1 \(player 1\) \w+-\w+-\w+\n/);
+    expect(result.stdout).toMatch(/\[spectator\] {4}│ \d │ │ \d │ │ \d │ {2}\d+ points\n/);
+    expect(result.stdout).toMatch(/\[spectator\] {4}opponent: \d \d \d \(\d+ points\)\n/);
     expect(result.stdout).toMatch(/\[game\] session 1 over: player 1 -?\d, player 2 -?\d/);
     expect(result.code).toBe(0);
   });

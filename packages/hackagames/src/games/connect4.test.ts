@@ -109,7 +109,9 @@ describe("Connect 4 for players", () => {
     const grid = playColumns(1, 1, 1, 1, 2, 1, 1).grid;
     expect(parseConnect4Move(" c ", grid)).toEqual(pod("C"));
     expect(parseConnect4Move("a", grid)).toBe("column A is full");
-    expect(parseConnect4Move("4", grid)).toBe('"4" is not a column: send a column letter from A to G');
+    expect(parseConnect4Move("4", grid)).toBe(
+      '"4" is not a column: send a column letter from A to G',
+    );
   });
 
   it("names the line and what was expected when a view is not Connect 4's", () => {

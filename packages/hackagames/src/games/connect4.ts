@@ -131,7 +131,11 @@ export function readConnect4View(state: Pod): Grid {
     const node = state.children[i];
     const expected = `"column-${letter}" with ${LINES} cells (0 empty, 1 or 2 a disc)`;
     if (!node) missingNode(CONNECT4, state, state.children.at(-1) ?? state, expected);
-    if (node.label !== `column-${letter}` || node.integers.length !== LINES || !areCells(node.integers))
+    if (
+      node.label !== `column-${letter}` ||
+      node.integers.length !== LINES ||
+      !areCells(node.integers)
+    )
       wrongNode(CONNECT4, state, node, expected);
     for (const [line, cell] of node.integers.entries()) grid[line]![i] = cell;
   }

@@ -162,7 +162,11 @@ export function read421View(state: Pod): Four21View {
     wrongNode(game, state, horizonNode, '"Horizon" with the rolls left');
   const diceExpected = '"Dices" with three dice (1 to 6, 0 before a roll) and their points';
   if (!diceNode) missingNode(game, state, horizonNode, diceExpected);
-  if (diceNode.label !== "Dices" || diceNode.integers.length !== 3 || !diceNode.integers.every(isDie))
+  if (
+    diceNode.label !== "Dices" ||
+    diceNode.integers.length !== 3 ||
+    !diceNode.integers.every(isDie)
+  )
     wrongNode(game, state, diceNode, diceExpected);
   // In 421-Duo, the opponent's dice are 0 0 0 until it has played.
   const opponentExpected = '"Opponent" with three dice (0 0 0 before it plays) and their points';
