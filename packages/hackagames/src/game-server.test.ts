@@ -219,6 +219,27 @@ describe("game server: players who break the rules, while the others finish", ()
     expect(log.text()).toContain("seat 1 (player 1) sent a refused action (3/3)");
   });
 
+  it("with --plain-refusals, a refused action is asked again with the unchanged perception", async () => {
+    const server = startRole(runGameServer, {
+      ...quickServer,
+      game: "connect4",
+      games: 1,
+      plainRefusals: true,
+    });
+    const [endpoint] = await server.ready;
+    const cheat = plainPlayer(endpoint!);
+    expect(await say(cheat, "player")).toBe("yes");
+    const opponent = bot(endpoint!, "random", "opponent");
+    await say(cheat, "ready"); // wake-up
+    const first = await say(cheat, "ready");
+    expect(first).toMatch(/^perception\n8 0 0 7 : Connect4\n/);
+    expect(await say(cheat, "1 0 0 0 : a")).toBe(first); // as HackaGames' games ask again
+    expect(await say(cheat, "1 0 0 0 : D")).toMatch(/^perception\n/); // accepted: our next turn
+    cheat.close();
+    await opponent;
+    await server.done;
+  });
+
   it("a player who never answers loses its turns, then the game; the other finishes", async () => {
     const server = startRole(runGameServer, {
       ...quickServer,

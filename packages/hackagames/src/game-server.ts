@@ -44,6 +44,12 @@ export const gameServerDefaults = {
   maxMissed: 2,
   /** Refused actions in one turn before the player forfeits the game. */
   maxInvalid: 3,
+  /**
+   * Ask again after a refused action with the unchanged perception, as HackaGames' own games
+   * do, instead of adding an `error` node: HackaGames' shell players read every child of a
+   * view as a column or a line, and break on the extra node. The reason is still logged.
+   */
+  plainRefusals: false,
   /** Spectators to wait for before the first game of a session (so they miss nothing). */
   waitSpectators: 0,
   /** Seed for the dice; 0 picks a new one each run. */
@@ -287,7 +293,8 @@ async function takeTurn(
   const view = rules.view(state, seat);
   let error: string | undefined;
   for (let attempt = 1; ; attempt++) {
-    const shown = error ? { ...view, children: [...view.children, errorNode(error)] } : view;
+    const explain = error !== undefined && !options.plainRefusals;
+    const shown = explain ? { ...view, children: [...view.children, errorNode(error!)] } : view;
     const heard = await seats.ask(
       player,
       perceptionMessage(encodePod(shown)),
