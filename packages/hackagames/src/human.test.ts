@@ -60,7 +60,7 @@ describe("human player in the terminal", () => {
     const [summary] = await Promise.all([human, opponent]);
     expect(summary.ended).toBe("stop");
     expect(summary.results).toHaveLength(1);
-    expect(keyboard.screen()).toContain("  A B C D E F G\n │             │\n");
+    expect(keyboard.screen()).toContain("  A B C D E F G\n │· · · · · · ·│\n");
     expect(keyboard.screen()).toContain("you play O"); // player 1, as HackaGames marks it
     expect(keyboard.screen()).toContain(
       'illegal move: "9" is not a column: send a column letter from A to G',

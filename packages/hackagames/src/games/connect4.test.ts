@@ -98,9 +98,9 @@ describe("Connect 4 for players", () => {
     const grid = readConnect4View(connect4.view(playColumns(4, 4, 1), 2));
     expect(renderConnect4(grid).split("\n")).toEqual([
       "  A B C D E F G",
-      ...Array(4).fill(" │             │"),
-      " │      X      │",
-      " │O     O      │",
+      ...Array(4).fill(" │· · · · · · ·│"),
+      " │· · · X · · ·│",
+      " │O · · O · · ·│",
       " └─────────────┘",
     ]);
   });

@@ -155,8 +155,8 @@ export function readConnect4Configuration(configuration: Pod): void {
   }
 }
 
-/** HackaGames' marks: player 1 plays O, player 2 plays X. */
-export const CONNECT4_MARKS = [" ", "O", "X"];
+/** HackaGames' marks: player 1 plays O, player 2 plays X (and "·" shows an empty cell). */
+export const CONNECT4_MARKS = ["·", "O", "X"];
 
 /** The grid as a few lines of text, top line first, the letters to play above it. */
 export function renderConnect4(grid: Grid): string {

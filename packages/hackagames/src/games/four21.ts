@@ -30,7 +30,7 @@ const sorted = (dice: number[]): Dice => [...dice].sort((a, b) => b - a) as Dice
 export function combinationScore(dice: Dice): number {
   const [high, middle, low] = sorted(dice);
   if (high === 4 && middle === 2 && low === 1) return 800; // 4-2-1
-  if (high === 1) return 700; // 1-1-1
+  if (high === 1) return 600; // 1-1-1
   if (middle === 1 && low === 1) return 400 + high; // two aces: 6-1-1 is 406
   if (high === middle && middle === low) return 300 + high; // three of a kind
   if (middle === high - 1 && low === high - 2) return 200 + high; // a run: 6-5-4 is 206
