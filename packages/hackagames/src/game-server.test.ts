@@ -259,7 +259,7 @@ describe("game server: players who break the rules, while the others finish", ()
     const summary = await opponent;
     expect(summary).toEqual({ results: [1], ended: "stop" }); // the session ends: too few players
     // When it wakes up at last, its late action is answered: the session is over for it.
-    expect(await say(sleeper, "1 0 0 0 : 4")).toBe("stop\nerror timeout");
+    expect(await say(sleeper, "1 0 0 0 : D")).toBe("stop\nerror timeout");
     sleeper.close();
     const [report] = await server.stop();
     const game = report!.games[0]!;
@@ -315,7 +315,7 @@ describe("game server: players who break the rules, while the others finish", ()
     expect(await say(rude, "player")).toBe("yes");
     const opponent = bot(endpoint!, "random", "random");
     expect(await say(rude, "ready")).toMatch(/^wake-up\n/);
-    expect(await say(rude, "1 0 0 0 : 4")).toBe("stop\nerror protocol"); // an action, out of turn
+    expect(await say(rude, "1 0 0 0 : D")).toBe("stop\nerror protocol"); // an action, out of turn
     rude.close();
 
     expect(await opponent).toEqual({ results: [1], ended: "stop" });
