@@ -233,11 +233,15 @@ describe("game server: players who break the rules, while the others finish", ()
     await say(cheat, "ready"); // wake-up
     const first = await say(cheat, "ready");
     expect(first).toMatch(/^perception\n8 0 0 7 : Connect4\n/);
-    expect(await say(cheat, "1 0 0 0 : a")).toBe(first); // as HackaGames' games ask again
-    expect(await say(cheat, "1 0 0 0 : D")).toMatch(/^perception\n/); // accepted: our next turn
+    // Asked again exactly as before, as HackaGames' games do; the third refusal forfeits.
+    expect(await say(cheat, "1 0 0 0 : a")).toBe(first);
+    expect(await say(cheat, "1 0 0 0 : 4")).toBe(first);
+    expect(await say(cheat, "1 0 0 0 : H")).toMatch(/^sleep\nresult -1\n/);
+    expect(await say(cheat, "ready")).toBe("stop");
     cheat.close();
-    await opponent;
-    await server.done;
+    expect((await opponent).results).toEqual([1]);
+    const [report] = await server.done;
+    expect(report!.games[0]!.forfeit).toEqual({ seat: 1, reason: "3 invalid actions" });
   });
 
   it("a player who never answers loses its turns, then the game; the other finishes", async () => {

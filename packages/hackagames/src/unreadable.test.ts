@@ -159,21 +159,17 @@ describe("players never crash on what a game sends: one error line, they leave",
   });
 
   it("as processes: the bot and the human exit 1 with one E: line and no stack trace", async () => {
-    const game = await fakeGame([
-      ...JOINED,
-      connect4WakeUp,
-      truncatedView,
-      ...JOINED,
-      connect4WakeUp,
-      truncatedView,
-    ]);
+    const games = await Promise.all(
+      ["bot", "human"].map(() => fakeGame([...JOINED, connect4WakeUp, truncatedView])),
+    );
     try {
-      const bot = await runRoleProcess("src/bot.ts", ["--connect", game.endpoint]).exited;
-      const human = await runRoleProcess("src/human.ts", ["--connect", game.endpoint]).exited;
-      for (const [role, result] of [
-        ["bot", bot],
-        ["human", human],
-      ] as const) {
+      const results = await Promise.all(
+        (["bot", "human"] as const).map(
+          (role, i) => runRoleProcess(`src/${role}.ts`, ["--connect", games[i]!.endpoint]).exited,
+        ),
+      );
+      for (const [i, role] of (["bot", "human"] as const).entries()) {
+        const result = results[i]!;
         expect(result.code, result.stderr).toBe(1);
         expect(result.stderr.trim().split("\n")).toEqual([
           `[${role}] E: cannot read the Connect4 perception: not a Pod: line 5: missing (a node was announced); leaving the game`,
@@ -181,7 +177,7 @@ describe("players never crash on what a game sends: one error line, they leave",
         expect(result.stdout).not.toMatch(/Error|\n\s+at /);
       }
     } finally {
-      await game.close();
+      await Promise.all(games.map((game) => game.close()));
     }
   });
 });
