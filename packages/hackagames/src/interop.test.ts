@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from "node:child_process";
 import { atProcessEnd } from "@zmq-patterns/helpers";
-import { EPHEMERAL, startRole } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { describe, expect, it } from "vitest";
 import { tictactoe } from "../exercises/02-add-a-game/solution/tictactoe.ts";
 import { botDefaults, runBot } from "./bot.ts";
 import { gameServerDefaults, runGameServer, type SessionReport } from "./game-server.ts";
+import { runSpectator, spectatorDefaults } from "./spectator.ts";
 
 // Interoperability with another ZeroMQ implementation: a HackaGames 0.5 player written in Python
 // with pyzmq (its own libzmq build), from the protocol alone (interop/hackagames_player.py). It
@@ -71,11 +72,22 @@ describe.skipIf(!python)(interop("a HackaGames player in Python (pyzmq) on our g
   it("Tic-tac-toe (exercise 02's reference): two Python players, as HackaGames' bot reads it", async () => {
     const server = startRole(
       (options: typeof gameServerDefaults) => runGameServer(options, tictactoe),
-      { ...quickServer, games: 3 },
+      { ...quickServer, games: 3, publish: [EPHEMERAL], waitSpectators: 1 },
     );
-    const [endpoint] = await server.ready;
+    const [endpoint, spectatorEndpoint] = await server.ready;
+    // The spectator draws each move's grid: it learns the game from "game N begins".
+    const log = watchLog();
+    const spectator = runSpectator({
+      ...spectatorDefaults,
+      connect: [spectatorEndpoint!],
+      sessions: 1,
+    });
     const players = await Promise.all([pythonPlayer(endpoint!, 2), pythonPlayer(endpoint!, 3)]);
     const [report] = await server.done;
+    await spectator;
+    expect(log.text()).toContain("[spectator]       A   B   C\n");
+    expect(log.text()).toContain("[spectator]      ───┼───┼───\n");
+    log.stop();
     for (const { code, out } of players) expect(code, out).toBe(0);
     for (const game of report!.games) {
       expect(game.forfeit).toBeUndefined();
