@@ -79,8 +79,7 @@ describe("the ZAP handler and zeromq.js's context", () => {
       client.close();
       server.close();
     }
-    zap.close();
-    await zap.done;
+    await zap.close();
     expect(asked).toEqual([`NULL ${ZAP_DOMAIN}`]); // the connection without a domain: never asked
   });
 });

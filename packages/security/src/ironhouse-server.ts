@@ -59,8 +59,7 @@ export async function runIronhouseServer(options: IronhouseServerOptions): Promi
     return await serveRequests(socket, log);
   } finally {
     socket.close(); // (already closed, unless the bind failed)
-    zap.close();
-    await zap.done;
+    await zap.close();
   }
 }
 

@@ -51,8 +51,7 @@ export async function runStonehouseServer(options: StonehouseServerOptions): Pro
     return await serveRequests(socket, log);
   } finally {
     socket.close(); // (already closed, unless the bind failed)
-    zap.close();
-    await zap.done;
+    await zap.close();
   }
 }
 

@@ -43,8 +43,7 @@ export async function runStrawhouseServer(options: StrawhouseServerOptions): Pro
     return await serveRequests(socket, log);
   } finally {
     socket.close(); // (already closed, unless the bind failed)
-    zap.close();
-    await zap.done;
+    await zap.close();
   }
 }
 

@@ -47,8 +47,7 @@ export async function runWoodhouseServer(options: WoodhouseServerOptions): Promi
     return await serveRequests(socket, log);
   } finally {
     socket.close(); // (already closed, unless the bind failed)
-    zap.close();
-    await zap.done;
+    await zap.close();
   }
 }
 

@@ -7,7 +7,7 @@
 //   const zap = await startZapHandler((request) =>
 //     request.address === "127.0.0.1" ? allow("on the allow list") : deny("not on the allow list"));
 //   ...
-//   zap.close();
+//   await zap.close();
 import { messagesOf, roleLog } from "@zmq-patterns/helpers";
 import { Reply } from "zeromq";
 import { ZAP_ENDPOINT, ZAP_STATUS, ZAP_VERSION, type ZapStatus } from "./protocol.ts";
@@ -72,10 +72,11 @@ export function parseZapRequest(frames: Buffer[]): ZapRequest | string {
 }
 
 export interface ZapHandler {
-  /** Stops answering and unbinds (new connections are then let in unchecked, or refused for PLAIN). */
-  close(): void;
-  /** Settles when the handler has stopped. */
-  done: Promise<void>;
+  /**
+   * Unbinds and stops answering (new connections are then let in unchecked, or refused for
+   * PLAIN). Resolves once the endpoint is free: another handler may bind it then.
+   */
+  close(): Promise<void>;
 }
 
 /** Binds the ZAP endpoint and answers every request with `policy`'s decision, logging it. */
@@ -110,5 +111,12 @@ export async function startZapHandler(policy: ZapPolicy, label = "zap"): Promise
     // #endregion loop
   };
   const done = answer();
-  return { close: () => socket.close(), done };
+  return {
+    close: async () => {
+      // Unbind first: a closed socket frees its inproc name only later, in libzmq's own thread.
+      await socket.unbind(ZAP_ENDPOINT);
+      socket.close();
+      await done;
+    },
+  };
 }
