@@ -52,7 +52,16 @@ export async function askOnce(
     note(`handshake failed: ${error.message} (wrong server key, or a server that refuses us?)`),
   );
 
-  await socket.send(options.request); // a connecting REQ queues it at once
+  // A connecting REQ queues the request at once, unless the server refused us already: libzmq
+  // then drops the connection for good, and a send would wait for ever. sendTimeout 0: it fails.
+  socket.sendTimeout = 0;
+  try {
+    await socket.send(options.request);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "EAGAIN") throw error;
+    log.warn("could not send: the server dropped the connection: refused");
+    return { refused: true, problems };
+  }
   log.info(`sent "${options.request}"`);
   const event = await new Poller({ socket }).next({ timeoutMs: options.timeoutMs });
   if (event.kind === "message") {

@@ -84,14 +84,13 @@ houses.forEach((house, i) => {
       name: `${house}-server`,
       script: `src/${house}-server.ts`,
       args: ["--bind", `tcp://127.0.0.1:${serverPort(i)}`, ...serverArgs[house]],
-      readyWhen: /bound to/,
+      readyWhen: /-server\] bound to tcp/,
     },
     {
       name: `${house}-client`,
       script: `src/${house}-client.ts`,
       args: ["--connect", `tcp://127.0.0.1:${relayPort(i)}`, ...allowedArgs[house], ...timeout],
-      finishes: true,
-      readyWhen: /done: /,
+      finishes: true, // the refused client starts beside it; the next house waits for both
     },
     {
       name: `${house}-refused`,
@@ -105,7 +104,7 @@ houses.forEach((house, i) => {
         ...timeout,
       ],
       finishes: true,
-      readyWhen: /done: |E: /,
+      readyWhen: /done: |E: /, // its wait for a reply that never comes outlasts the allowed client's run
     },
   );
 });

@@ -84,7 +84,7 @@ export async function startZapHandler(policy: ZapPolicy, label = "zap"): Promise
   const log = roleLog(label);
   const socket = new Reply({ linger: 0 });
   await socket.bind(ZAP_ENDPOINT); // EADDRINUSE: another handler runs in this process already
-  log.info(`ZAP handler bound to ${ZAP_ENDPOINT}`);
+  log.info(`ZAP handler ready on ${ZAP_ENDPOINT}`);
 
   const answer = async () => {
     // #region loop
