@@ -8,7 +8,7 @@
 //     request.address === "127.0.0.1" ? allow("on the allow list") : deny("not on the allow list"));
 //   ...
 //   await zap.close();
-import { messagesOf, roleLog } from "@zmq-patterns/helpers";
+import { type Logger, messagesOf, roleLog } from "@zmq-patterns/helpers";
 import { Reply } from "zeromq";
 import { ZAP_ENDPOINT, ZAP_STATUS, ZAP_VERSION, type ZapStatus } from "./protocol.ts";
 
@@ -71,6 +71,16 @@ export function parseZapRequest(frames: Buffer[]): ZapRequest | string {
   return request;
 }
 
+/** The policy's decision; a policy that throws is a bug, answered 500 (internal error) and logged. */
+function decide(policy: ZapPolicy, request: ZapRequest, log: Logger): ZapDecision {
+  try {
+    return policy(request);
+  } catch (error) {
+    log.error(`the policy failed on ${request.address}: ${(error as Error).message}`);
+    return { status: ZAP_STATUS.internal, reason: "internal error" };
+  }
+}
+
 export interface ZapHandler {
   /**
    * Unbinds and stops answering (new connections are then let in unchecked, or refused for
@@ -95,7 +105,7 @@ export async function startZapHandler(policy: ZapPolicy, label = "zap"): Promise
         await socket.send([ZAP_VERSION, frames[1] ?? "", ZAP_STATUS.internal, request, "", ""]);
         continue;
       }
-      const decision = policy(request);
+      const decision = decide(policy, request, log);
       const verb = decision.status === ZAP_STATUS.ok ? "allowed" : "denied";
       log.info(`${verb} ${request.address}: ${decision.reason}`);
       // Reply: version, request id, status code, status text, user id, metadata (none).
