@@ -74,11 +74,12 @@ const relay: RoleProcess = {
     "eavesdropper",
     ...houses.flatMap((_, i) => ["--route", `${relayPort(i)}=127.0.0.1:${serverPort(i)}`]),
   ],
-  readyWhen: new RegExp(`listening on .*:${relayPort(houses.length - 1)}`),
+  // no readyWhen: it starts beside the first server; a client connecting early is retried by libzmq
 };
 const roles: RoleProcess[] = [relay];
 houses.forEach((house, i) => {
-  const timeout = ["--timeout-ms", "1500"];
+  const served = ["--timeout-ms", "10000"]; // a reply comes well before, unless the house is broken
+  const refused = ["--timeout-ms", "1000"]; // what it waits for never comes
   roles.push(
     {
       name: `${house}-server`,
@@ -89,7 +90,7 @@ houses.forEach((house, i) => {
     {
       name: `${house}-client`,
       script: `src/${house}-client.ts`,
-      args: ["--connect", `tcp://127.0.0.1:${relayPort(i)}`, ...allowedArgs[house], ...timeout],
+      args: ["--connect", `tcp://127.0.0.1:${relayPort(i)}`, ...allowedArgs[house], ...served],
       finishes: true, // the refused client starts beside it; the next house waits for both
     },
     {
@@ -101,7 +102,7 @@ houses.forEach((house, i) => {
         "--name",
         `${house}-refused`,
         ...refusedArgs[house],
-        ...timeout,
+        ...(house === "grasslands" ? served : refused),
       ],
       finishes: true,
       readyWhen: /done: |E: /, // its wait for a reply that never comes outlasts the allowed client's run
