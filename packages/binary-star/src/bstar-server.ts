@@ -48,7 +48,7 @@ export async function runBstarServer(options: BstarServerOptions): Promise<Binar
   const result = await bstar.start();
   const ending = result.fatal ? "stopped (fatal)" : "stopped";
   bstar.log.info(
-    `${ending} in ${stateName(result.state)}: ${result.accepted} served, ${result.refused} refused`,
+    `${ending} in ${stateName(result.state)}: ${result.served} served, ${result.refused} refused`,
   );
   return result;
 }

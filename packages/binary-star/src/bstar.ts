@@ -7,7 +7,7 @@
 //   await bstar.voter(new Router({ linger: 0 }), ["tcp://*:5001"], (frames, socket) => socket.send(frames));
 //   bstar.onActive = () => log.info("serving");
 //   const { state, fatal } = await bstar.start(); // until stopped, or a fatal event
-import { attach, type Logger, Poller, roleLog } from "@zmq-patterns/helpers";
+import { attach, describeFrame, type Logger, Poller, roleLog } from "@zmq-patterns/helpers";
 import { Publisher, type Readable, type Socket, type Subscriber } from "zeromq";
 import { Event, type Outcome, State, stateName, step } from "./fsm.ts";
 import {
@@ -17,6 +17,7 @@ import {
   openStateSubscriber,
   PEER_EXPIRY_MS,
   type Role,
+  type ServerResult,
 } from "./protocol.ts";
 
 export interface BinaryStarOptions {
@@ -36,14 +37,7 @@ export interface BinaryStarOptions {
 type VoterSocket = Socket & Readable;
 export type VoterHandler<S extends VoterSocket> = (frames: Buffer[], socket: S) => Promise<unknown>;
 
-export interface BinaryStarResult {
-  state: State;
-  /** Requests passed to the handler, and refused (dropped unread by the application). */
-  accepted: number;
-  refused: number;
-  /** Set when a fatal event (split brain) stopped it. */
-  fatal?: string;
-}
+export type BinaryStarResult = ServerResult;
 
 export class BinaryStar {
   readonly log: Logger;
@@ -68,7 +62,7 @@ export class BinaryStar {
     this.log = roleLog(this.#options.name);
     this.#stateSub = openStateSubscriber(options.stateSub, this.log);
     const state = options.role === "backup" ? State.Backup : State.Primary;
-    this.#result = { state, accepted: 0, refused: 0 };
+    this.#result = { state, served: 0, refused: 0 };
   }
 
   get state(): State {
@@ -114,6 +108,7 @@ export class BinaryStar {
       if (outcome.state === State.Passive) this.onPassive?.();
     };
     let peerExpiresAt = Date.now() + peerExpiryMs;
+    let peerSilent = false; // said so in the log already
     let stateAt = Date.now() + heartbeatMs;
     const poller = new Poller({ voter, peer: this.#stateSub });
     for (;;) {
@@ -122,15 +117,17 @@ export class BinaryStar {
       const now = Date.now();
       if (event.kind === "message" && event.from === "voter") {
         const problem = this.check?.(event.frames);
-        if (problem) this.log.warn(`bad request: ${problem}; dropped`);
+        if (problem)
+          this.log.warn(`bad request from ${describeFrame(event.frames[0]!)}: ${problem}; dropped`); // and no vote
         else {
           const outcome = step(result.state, Event.ClientRequest, now >= peerExpiresAt);
           apply(outcome);
           if (outcome.kind === "refuse") {
             result.refused += 1; // no one will read it: the client fails over
-            this.log.warn(`refused a client request in ${stateName(result.state)}`);
+            const peer = now >= peerExpiresAt ? "expired" : "not expired yet";
+            this.log.warn(`refused a client request in ${stateName(result.state)} (peer ${peer})`);
           } else {
-            result.accepted += 1;
+            result.served += 1;
             await handler(event.frames, voter);
           }
         }
@@ -138,7 +135,9 @@ export class BinaryStar {
         const peer = decodeState(event.frames);
         if (typeof peer === "string") this.log.warn(`bad state message: ${peer}; ignored`);
         else {
+          if (peerSilent) this.log.info(`the peer is back, ${stateName(peer)}`);
           peerExpiresAt = now + peerExpiryMs;
+          peerSilent = false;
           const outcome = step(result.state, peer, false);
           if (outcome.kind === "fatal") {
             this.log.error(
@@ -154,6 +153,10 @@ export class BinaryStar {
       if (now >= stateAt) {
         await this.#statePub.send(encodeState(result.state));
         stateAt = now + heartbeatMs;
+      }
+      if (now >= peerExpiresAt && !peerSilent) {
+        peerSilent = true;
+        this.log.warn(`the peer has been silent for ${peerExpiryMs} ms: it counts as dead`);
       }
     }
     signal?.removeEventListener("abort", closeAll);

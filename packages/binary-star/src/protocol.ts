@@ -30,6 +30,17 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 
 export type Role = "primary" | "backup";
 
+/** What a server (server.ts, or one on the bstar reactor) returns when it stops. */
+export interface ServerResult {
+  /** The state it ended in. */
+  state: State;
+  /** Client requests echoed, and refused (dropped: the client fails over). */
+  served: number;
+  refused: number;
+  /** Set when a fatal event (split brain) stopped it. */
+  fatal?: string;
+}
+
 /** The role a server's command line asks for (`--role primary|backup`), to pick its defaults. */
 export function roleOf(argv: string[]): Role {
   const at = argv.indexOf("--role");

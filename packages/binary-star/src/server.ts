@@ -28,6 +28,7 @@ import {
   PEER_EXPIRY_MS,
   type Role,
   roleOf,
+  type ServerResult,
 } from "./protocol.ts";
 
 /** Every knob of a server in `role`, the Guide's defaults (the endpoints differ by role). */
@@ -43,15 +44,7 @@ export const defaultsFor = (role: Role) => ({
 export const serverDefaults = defaultsFor("primary");
 export type ServerOptions = typeof serverDefaults & RoleControl;
 
-export interface ServerResult {
-  /** The state it ended in. */
-  state: State;
-  /** Client requests echoed, and refused (dropped: the client fails over). */
-  served: number;
-  refused: number;
-  /** Set when it stopped on a fatal event (split brain). */
-  fatal?: string;
-}
+export type { ServerResult };
 
 /** Runs the server until stopped, or until a fatal event; returns what it did. */
 export async function runServer(options: ServerOptions): Promise<ServerResult> {
@@ -93,7 +86,7 @@ export async function runServer(options: ServerOptions): Promise<ServerResult> {
       // A client's request [client, "", body]: a vote for us, if the state machine agrees.
       const problem = checkRequest(event.frames);
       if (problem)
-        log.warn(`bad request from ${describeFrame(event.frames[0]!)}: ${problem}; dropped`);
+        log.warn(`bad request from ${describeFrame(event.frames[0]!)}: ${problem}; dropped`); // no vote
       else {
         const outcome = step(result.state, Event.ClientRequest, now >= peerExpiresAt);
         apply(outcome);
