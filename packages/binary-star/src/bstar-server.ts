@@ -22,6 +22,8 @@ export const bstarServerDefaultsFor = (role: Role) => ({
   ...guideEndpoints(role), // frontend, statePub, stateSub
   heartbeatMs: HEARTBEAT_MS,
   peerExpiryMs: PEER_EXPIRY_MS,
+  /** Log each state message sent (normally only changes are logged). */
+  showState: false,
   name: role as string,
 });
 export const bstarServerDefaults = bstarServerDefaultsFor("primary");

@@ -27,6 +27,8 @@ export interface BinaryStarOptions {
   stateSub: string[];
   heartbeatMs?: number;
   peerExpiryMs?: number;
+  /** Log each state message sent. */
+  showState?: boolean;
   /** Log label (default: the role). */
   name?: string;
   /** Aborting it stops the reactor: it closes every socket, the voter's too, and returns. */
@@ -56,6 +58,7 @@ export class BinaryStar {
     this.#options = {
       heartbeatMs: HEARTBEAT_MS,
       peerExpiryMs: PEER_EXPIRY_MS,
+      showState: false,
       name: options.role,
       ...options,
     };
@@ -89,7 +92,7 @@ export class BinaryStar {
   async start(): Promise<BinaryStarResult> {
     if (!this.#voter) throw new Error("register a voter before start()");
     const { socket: voter, handler } = this.#voter;
-    const { heartbeatMs, peerExpiryMs, signal } = this.#options;
+    const { heartbeatMs, peerExpiryMs, showState, signal } = this.#options;
     const result = this.#result;
     const sockets = [voter, this.#statePub, this.#stateSub];
     const closeAll = () => {
@@ -152,6 +155,7 @@ export class BinaryStar {
       if (this.#statePub.closed) break;
       if (now >= stateAt) {
         await this.#statePub.send(encodeState(result.state));
+        if (showState) this.log.info(`sent state ${stateName(result.state)}`);
         stateAt = now + heartbeatMs;
       }
       if (now >= peerExpiresAt && !peerSilent) {

@@ -39,6 +39,8 @@ export const defaultsFor = (role: Role) => ({
   heartbeatMs: HEARTBEAT_MS,
   /** Count the peer as dead after this long without its state. */
   peerExpiryMs: PEER_EXPIRY_MS,
+  /** Log each state message sent (normally only changes are logged). */
+  showState: false,
   name: role as string,
 });
 export const serverDefaults = defaultsFor("primary");
@@ -124,6 +126,7 @@ export async function runServer(options: ServerOptions): Promise<ServerResult> {
     if (statePub.closed) break; // stopped
     if (now >= stateAt) {
       await statePub.send(encodeState(result.state));
+      if (options.showState) log.info(`sent state ${stateName(result.state)}`);
       stateAt = now + options.heartbeatMs;
     }
     if (now >= peerExpiresAt && !peerSilent) {
