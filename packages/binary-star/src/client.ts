@@ -119,7 +119,7 @@ if (isMain(import.meta.url)) {
   const { replies, gaveUp, failovers } = await runClient({ ...options, signal });
   const outcome = gaveUp ? "gave up" : signal.aborted ? "stopped" : "done";
   roleLog(options.name).info(
-    `${outcome}: ${replies.length} of ${options.requests} requests answered, ${failovers} failovers`,
+    `${outcome}: ${replies.length} of ${options.requests} requests answered (failovers: ${failovers})`,
   );
   if (gaveUp) process.exitCode = 1;
 }

@@ -16,17 +16,18 @@ const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const nextReply = (client: RoleChild) =>
   client.waitForLine(/server replied OK/, { since: client.lines.length });
 
-export async function startPair(script = "src/server.ts") {
+/** A pair of the two server files, mixed: either can pair with the other (or with the Guide's). */
+async function startPair(primaryScript: string, backupScript: string) {
   const [primaryFront, backupFront, primaryState, backupState] = await Promise.all(
     [1, 2, 3, 4].map(() => freeEndpoint()),
   );
-  const server = (role: string, front: string, mine: string, peer: string) =>
+  const server = (script: string, role: string, front: string, mine: string, peer: string) =>
     runRoleProcess(script, [
       ...["--role", role, "--frontend", front, "--state-pub", mine, "--state-sub", peer],
       ...timings,
     ]);
-  const primary = server("primary", primaryFront!, primaryState!, backupState!);
-  const backup = server("backup", backupFront!, backupState!, primaryState!);
+  const primary = server(primaryScript, "primary", primaryFront!, primaryState!, backupState!);
+  const backup = server(backupScript, "backup", backupFront!, backupState!, primaryState!);
   await primary.waitForLine(/state PRIMARY -> ACTIVE: connected to backup \(passive\)/);
   await backup.waitForLine(/state BACKUP -> PASSIVE: connected to primary \(active\)/);
   const client = runRoleProcess("src/client.ts", [
@@ -37,8 +38,11 @@ export async function startPair(script = "src/server.ts") {
 }
 
 describe("Binary Star with real processes", () => {
-  it("fails over when the primary dies, takes it back as passive, and stops both on a forced split brain", async () => {
-    let { primary, backup, client, backupFront } = await startPair();
+  it("fails over when the primary (bstar-server.ts) dies, takes it back as passive, and stops both on a forced split brain", async () => {
+    let { primary, backup, client, backupFront } = await startPair(
+      "src/bstar-server.ts",
+      "src/server.ts",
+    );
     onTestFailed(() =>
       console.log([...primary.lines, ...backup.lines, ...client.lines].join("\n")),
     );

@@ -46,7 +46,7 @@ describe.skipIf(noNetns)(`Binary Star across a network partition${why}`, () => {
       { host: p! },
     );
     const backup = runRoleProcess(
-      "src/server.ts",
+      "src/bstar-server.ts", // either server file pairs with the other
       [
         ...["--role", "backup", "--frontend", at(b!, 5002), "--state-pub", at(b!, 5004)],
         ...["--state-sub", at(p!, 5003), ...timings],
