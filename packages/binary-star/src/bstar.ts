@@ -110,6 +110,7 @@ export class BinaryStar {
       if (outcome.state === State.Active) this.onActive?.();
       if (outcome.state === State.Passive) this.onPassive?.();
     };
+    this.log.info(`${stateName(result.state)}: waiting for the peer's state`);
     let peerExpiresAt = Date.now() + peerExpiryMs;
     let peerSilent = false; // said so in the log already
     let stateAt = Date.now() + heartbeatMs;
