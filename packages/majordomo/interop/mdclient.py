@@ -6,6 +6,7 @@ instead, as the Guide's mmiecho, and prints the status.
 Usage: python3 mdclient.py [endpoint] [service] [--requests 10] [--timeout-ms 2500]
        [--retries 3] [--mmi]"""
 import argparse
+import time
 
 import zmq
 
@@ -18,6 +19,7 @@ parser.add_argument("--requests", type=int, default=10)
 parser.add_argument("--timeout-ms", type=int, default=2500)
 parser.add_argument("--retries", type=int, default=3)
 parser.add_argument("--mmi", action="store_true")
+parser.add_argument("--quiet", action="store_true")  # no line per reply; print the rate
 args = parser.parse_args()
 
 
@@ -61,12 +63,16 @@ if args.mmi:
     log(f"lookup {args.service} service: {reply[0].decode() if reply else 'no answer'}")
 else:
     answered = 0
+    started = time.time()
     for n in range(1, args.requests + 1):
         reply = request(args.service.encode(), [f"hello {n}".encode()])
         if reply is None:
             break
-        log(f"reply {n}: {b' '.join(reply).decode(errors='replace')}")
+        if not args.quiet:
+            log(f"reply {n}: {b' '.join(reply).decode(errors='replace')}")
         answered += 1
     log(f"{answered} requests/replies processed")
+    if args.quiet:
+        log(f"{answered / (time.time() - started):.0f} round trips/s")
 client.close()
 context.term()

@@ -19,6 +19,7 @@ parser.add_argument("--requests", type=int, default=10)
 parser.add_argument("--heartbeat-ms", type=int, default=2500)
 parser.add_argument("--liveness", type=int, default=3)
 parser.add_argument("--reconnect-ms", type=int, default=2500)
+parser.add_argument("--quiet", action="store_true")  # no line per request
 args = parser.parse_args()
 
 
@@ -59,7 +60,8 @@ while answered < args.requests:
             log(f"E: invalid message: {frames!r}")
         elif frames[2] == REQUEST and len(frames) >= 5 and frames[4] == b"":
             client, body = frames[3], frames[5:]
-            log(f"request: {b' '.join(body).decode(errors='replace')}")
+            if not args.quiet:
+                log(f"request: {b' '.join(body).decode(errors='replace')}")
             worker.send_multipart([b"", MDPW01, REPLY, client, b""] + body)
             answered += 1
         elif frames[2] == HEARTBEAT:
