@@ -15,6 +15,7 @@ import {
   stopOnSignals,
 } from "@zmq-patterns/helpers";
 import { Request } from "zeromq";
+import { pause } from "./pause.ts";
 import { MAX_RETRIES, REQUEST_TIMEOUT_MS, SERVER_PORTS } from "./protocol.ts";
 
 export const client1Defaults = {
@@ -26,6 +27,8 @@ export const client1Defaults = {
   timeoutMs: REQUEST_TIMEOUT_MS,
   /** With one server: how many times to try it. With several, each is tried once per request. */
   retries: MAX_RETRIES,
+  /** Wait this long between requests (0: none), so a run can outlast a fault. */
+  pauseMs: 0,
   /** Log only warnings, errors and the summary (for the benchmark). */
   quiet: false,
   name: "client",
@@ -85,6 +88,7 @@ export async function runClient1(options: Client1Options): Promise<Client1Result
         if (!options.quiet) log.info(`reply ${request} from ${endpoint}`);
         result.answeredBy.push(endpoint);
         first = at;
+        await pause(options.pauseMs, options.signal);
         continue requests;
       }
       const more = servers.length === 1 ? `, retrying (${tries - attempt - 1} left)` : "";
@@ -102,6 +106,8 @@ if (isMain(import.meta.url)) {
   const signal = stopOnSignals(options.name);
   const { answeredBy, failed } = await runClient1({ ...options, signal });
   const outcome = failed ? "gave up" : signal.aborted ? "stopped" : "done";
-  roleLog(options.name).info(`${outcome}: ${answeredBy.length} of ${options.requests} requests answered`);
+  roleLog(options.name).info(
+    `${outcome}: ${answeredBy.length} of ${options.requests} requests answered`,
+  );
   if (failed) process.exitCode = 1;
 }

@@ -14,7 +14,14 @@ import {
   stopOnSignals,
 } from "@zmq-patterns/helpers";
 import { Dealer } from "zeromq";
-import { MAX_FRAME_BYTES, OK, parseSequence, SERVER_PORTS, SHOTGUN_TIMEOUT_MS } from "./protocol.ts";
+import { pause } from "./pause.ts";
+import {
+  MAX_FRAME_BYTES,
+  OK,
+  parseSequence,
+  SERVER_PORTS,
+  SHOTGUN_TIMEOUT_MS,
+} from "./protocol.ts";
 
 export const client2Defaults = {
   connect: [`tcp://localhost:${SERVER_PORTS[0]}`],
@@ -23,6 +30,8 @@ export const client2Defaults = {
   requests: 10,
   /** If no server replies within this time, give up (the Guide's GLOBAL_TIMEOUT). */
   timeoutMs: SHOTGUN_TIMEOUT_MS,
+  /** Wait this long between requests (0: none), so a run can outlast a fault. */
+  pauseMs: 0,
   /** The request body (the Guide's is a name to resolve). */
   body: "random name",
   /** Log only warnings, errors and the summary (for the benchmark). */
@@ -68,14 +77,21 @@ export async function runClient2(options: Client2Options): Promise<Client2Result
       const event = await poller.next({ timeoutMs: deadline - Date.now() });
       if (event.kind === "closed") break requests; // stopped (Ctrl-C) while waiting
       if (event.kind === "timeout") {
-        log.error(`no reply to request ${sequence} in ${options.timeoutMs} ms: name service not available`);
+        log.error(
+          `no reply to request ${sequence} in ${options.timeoutMs} ms: name service not available`,
+        );
         result.failed = true;
         break requests;
       }
       // A reply is ["", sequence, "OK"]; anything else is a server we cannot trust this once.
       const [empty, number, ok, ...more] = event.frames;
       const replied = parseSequence(number);
-      if (empty?.length !== 0 || replied === undefined || ok?.toString() !== OK || more.length > 0) {
+      if (
+        empty?.length !== 0 ||
+        replied === undefined ||
+        ok?.toString() !== OK ||
+        more.length > 0
+      ) {
         log.warn(`invalid reply, ignored: ${event.frames.map(describeFrame).join(" ")}`);
         continue;
       }
@@ -85,6 +101,7 @@ export async function runClient2(options: Client2Options): Promise<Client2Result
       }
       if (!options.quiet) log.info(`reply ${sequence} OK`);
       result.answered += 1;
+      await pause(options.pauseMs, options.signal);
       continue requests;
     }
   }

@@ -12,6 +12,7 @@ import {
   stopOnSignals,
 } from "@zmq-patterns/helpers";
 import { FreelanceClient, freelanceDefaults } from "./flcliapi.ts";
+import { pause } from "./pause.ts";
 import { SERVER_PORTS } from "./protocol.ts";
 
 export const client3Defaults = {
@@ -56,7 +57,7 @@ export async function runClient3(options: Client3Options): Promise<Client3Result
     }
     result.answeredBy.push(answer.server);
     if (!options.quiet) log.info(`reply ${number} from ${answer.server}`);
-    if (options.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
+    await pause(options.pauseMs, options.signal);
   }
   result.elapsedMs = performance.now() - start;
   client.close();

@@ -57,6 +57,8 @@ interface Server {
   pingAt: number;
   /** When it counts as dead, unless we hear from it before. */
   expiresAt: number;
+  /** A connection to its endpoint has completed its handshake (and not closed since). */
+  connected: boolean;
 }
 
 interface Pending {
@@ -80,9 +82,12 @@ export function readServerMessage(
   const shown = () => frames.map(describeFrame).join(" ");
   if (frames.length === 1 && frames[0]!.toString() === PONG) return { kind: "pong" };
   if (frames.length < 2 || frames.length > MAX_FRAMES)
-    return { problem: `${frames.length} frame(s), neither PONG nor [sequence, body...]: ${shown()}` };
+    return {
+      problem: `${frames.length} frame(s), neither PONG nor [sequence, body...]: ${shown()}`,
+    };
   const sequence = parseSequence(frames[0]);
-  if (sequence === undefined) return { problem: `a reply whose control frame is not a sequence number: ${shown()}` };
+  if (sequence === undefined)
+    return { problem: `a reply whose control frame is not a sequence number: ${shown()}` };
   return { kind: "reply", sequence, body: frames.slice(1) };
 }
 
@@ -107,9 +112,16 @@ export class FreelanceClient {
     // A connection is up: ping the servers that have not answered yet at once, rather than at
     // their next ping. Until a server has answered, we send it no request: a ROUTER cannot
     // reach a peer before the connection is made (it would drop, or here refuse, the message).
-    this.#router.events.on("handshake", () => {
-      for (const server of this.#servers.values()) if (!server.alive) server.pingAt = Date.now();
+    this.#router.events.on("handshake", ({ address }) => {
+      const server = this.#servers.get(address);
+      if (!server) return;
+      server.connected = true;
+      if (!server.alive) server.pingAt = Date.now();
       this.#schedule();
+    });
+    this.#router.events.on("disconnect", ({ address }) => {
+      const server = this.#servers.get(address);
+      if (server) server.connected = false;
     });
     this.stopped = this.#receive();
   }
@@ -119,7 +131,13 @@ export class FreelanceClient {
     if (this.#servers.has(endpoint)) return;
     this.#router.connect(endpoint);
     const now = Date.now();
-    this.#servers.set(endpoint, { endpoint, alive: false, pingAt: now, expiresAt: now });
+    this.#servers.set(endpoint, {
+      endpoint,
+      alive: false,
+      pingAt: now,
+      expiresAt: now,
+      connected: false,
+    });
     this.#log.info(`connecting to ${endpoint}`);
     this.#schedule();
   }
@@ -217,19 +235,22 @@ export class FreelanceClient {
     this.#next = servers.indexOf(server) + 1;
     pending.server = server;
     pending.tryDeadline = Date.now() + this.#options.requestTimeoutMs;
-    if (this.#options.verbose) this.#log.info(`request ${pending.sequence} sent to ${server.endpoint}`);
+    if (this.#options.verbose)
+      this.#log.info(`request ${pending.sequence} sent to ${server.endpoint}`);
     // sendTimeout 0 and mandatory: this completes at once, or fails if there is no connection.
-    this.#router.send([server.endpoint, String(pending.sequence), ...pending.body]).catch((error) => {
-      if (!isUnreachable(error)) throw error;
-      // No connection to it now: it died, or its routing id is not the endpoint we connected to.
-      server.alive = false;
-      this.#log.warn(`server ${server.endpoint} is not connected; marked dead`);
-      if (this.#pending !== pending || pending.server !== server) return;
-      pending.server = undefined;
-      pending.tried.add(server);
-      this.#dispatch();
-      this.#schedule();
-    });
+    this.#router
+      .send([server.endpoint, String(pending.sequence), ...pending.body])
+      .catch((error) => {
+        if (!isUnreachable(error)) throw error;
+        // No connection to it now: it died, or its routing id is not the endpoint we connected to.
+        server.alive = false;
+        this.#log.warn(`server ${server.endpoint} is not connected; marked dead`);
+        if (this.#pending !== pending || pending.server !== server) return;
+        pending.server = undefined;
+        pending.tried.add(server);
+        this.#dispatch();
+        this.#schedule();
+      });
   }
   // #endregion dispatch
 
@@ -244,7 +265,9 @@ export class FreelanceClient {
     for (const server of this.#servers.values()) {
       if (!server.alive || now < server.expiresAt) continue;
       server.alive = false;
-      this.#log.warn(`server ${server.endpoint} silent for ${this.#options.serverTtlMs} ms; marked dead`);
+      this.#log.warn(
+        `server ${server.endpoint} silent for ${this.#options.serverTtlMs} ms; marked dead`,
+      );
       // Start its connection over: libzmq never reconnects one it dropped itself (for a frame
       // over maxMessageSize), and a new connection to a server that is back is as good as the old.
       this.#reconnect(server.endpoint);
@@ -266,7 +289,13 @@ export class FreelanceClient {
     for (const server of this.#servers.values()) {
       if (now < server.pingAt) continue;
       this.#router.send([server.endpoint, PING]).catch((error) => {
-        if (!isUnreachable(error)) throw error; // not connected (yet, or any more): ping again later
+        if (!isUnreachable(error)) throw error;
+        // Not connected (yet, or any more): ping again later. But connected and still no peer
+        // with that routing id: the server's id is not the endpoint we know it by.
+        if (server.connected)
+          this.#log.warn(
+            `connected to ${server.endpoint}, but no peer there has that routing id: a Freelance server's routing id must be the endpoint its clients connect to`,
+          );
       });
       server.pingAt = now + this.#options.pingIntervalMs;
     }

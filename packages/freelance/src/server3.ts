@@ -46,7 +46,8 @@ export interface Server3Counts {
 /** What to answer `frames` (the message after the client's routing id), or why not. */
 export function answer(frames: Buffer[]): { reply: (Buffer | string)[] } | { problem: string } {
   if (frames.length === 0) return { problem: "an empty message" };
-  if (frames.length > MAX_FRAMES) return { problem: `${frames.length} frames (at most ${MAX_FRAMES})` };
+  if (frames.length > MAX_FRAMES)
+    return { problem: `${frames.length} frames (at most ${MAX_FRAMES})` };
   const [control, ...body] = frames as [Buffer, ...Buffer[]];
   if (body.length === 0) {
     // One frame: a command. RFC 10 has one, PING.
@@ -78,7 +79,8 @@ export async function runServer3(options: Server3Options): Promise<Server3Counts
       continue;
     }
     const isPong = outcome.reply.length === 1;
-    if (options.verbose) log.info(`${isPong ? "PING" : `request ${describeFrame(message[0]!)}`} from ${from}`);
+    if (options.verbose)
+      log.info(`${isPong ? "PING" : `request ${describeFrame(message[0]!)}`} from ${from}`);
     try {
       await socket.send([client!, ...outcome.reply]);
       if (isPong) counts.pings += 1;
@@ -90,7 +92,9 @@ export async function runServer3(options: Server3Options): Promise<Server3Counts
     }
   }
 
-  log.info(`stopped after ${counts.requests} requests, ${counts.pings} pings, ${counts.refused} refused`);
+  log.info(
+    `stopped after ${counts.requests} requests, ${counts.pings} pings, ${counts.refused} refused`,
+  );
   return counts;
 }
 
