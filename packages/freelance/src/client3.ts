@@ -72,7 +72,8 @@ if (isMain(import.meta.url)) {
   const log = roleLog(options.name);
   const outcome = failed ? "gave up" : signal.aborted ? "stopped" : "done";
   log.info(`${outcome}: ${answeredBy.length} of ${options.requests} requests answered`);
-  if (answeredBy.length > 0)
+  if (answeredBy.length > 0 && options.pauseMs === 0)
+    // the figure the Guide's flclient3 prints
     log.info(`average round trip cost: ${Math.round((1000 * elapsedMs) / answeredBy.length)} usec`);
   if (failed) process.exitCode = 1;
 }

@@ -59,6 +59,8 @@ interface Server {
   expiresAt: number;
   /** A connection to its endpoint has completed its handshake (and not closed since). */
   connected: boolean;
+  /** Its connection closed since we last heard from it (a crash: the kernel closed it). */
+  closed: boolean;
 }
 
 interface Pending {
@@ -121,7 +123,14 @@ export class FreelanceClient {
     });
     this.#router.events.on("disconnect", ({ address }) => {
       const server = this.#servers.get(address);
-      if (server) server.connected = false;
+      if (!server) return;
+      // A crashed server's kernel closes the connection: no need to wait for its silence.
+      // (A hung one, or one behind a cut cable, closes nothing: only the TTL tells.)
+      server.connected = false;
+      if (!server.alive) return;
+      server.closed = true;
+      server.expiresAt = Date.now();
+      this.#schedule();
     });
     this.stopped = this.#receive();
   }
@@ -137,6 +146,7 @@ export class FreelanceClient {
       pingAt: now,
       expiresAt: now,
       connected: false,
+      closed: false,
     });
     this.#log.info(`connecting to ${endpoint}`);
     this.#schedule();
@@ -212,6 +222,7 @@ export class FreelanceClient {
     const now = Date.now();
     server.pingAt = now + this.#options.pingIntervalMs;
     server.expiresAt = now + this.#options.serverTtlMs;
+    server.closed = false;
     if (!server.alive) {
       server.alive = true;
       this.#log.info(`server ${server.endpoint} is alive`);
@@ -265,9 +276,10 @@ export class FreelanceClient {
     for (const server of this.#servers.values()) {
       if (!server.alive || now < server.expiresAt) continue;
       server.alive = false;
-      this.#log.warn(
-        `server ${server.endpoint} silent for ${this.#options.serverTtlMs} ms; marked dead`,
-      );
+      const why = server.closed
+        ? "connection closed"
+        : `silent for ${this.#options.serverTtlMs} ms`;
+      this.#log.warn(`server ${server.endpoint} ${why}; marked dead`);
       // Start its connection over: libzmq never reconnects one it dropped itself (for a frame
       // over maxMessageSize), and a new connection to a server that is back is as good as the old.
       this.#reconnect(server.endpoint);
