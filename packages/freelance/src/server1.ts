@@ -5,7 +5,7 @@
 import {
   attach,
   closeOnAbort,
-  formatFrames,
+  describeFrame,
   isMain,
   messagesOf,
   parseFlags,
@@ -45,7 +45,7 @@ export async function runServer1(options: Server1Options): Promise<{ echoed: num
       await socket.send(`error: at most ${MAX_FRAMES} frames`); // a REP must answer before it reads on
       continue;
     }
-    if (options.verbose) log.info(`echoing ${formatFrames(frames)}`);
+    if (options.verbose) log.info(`echoing ${frames.map(describeFrame).join(" ")}`);
     await socket.send(frames); // the whole request, every frame, unchanged
     echoed += 1;
   }
