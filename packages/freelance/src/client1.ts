@@ -104,10 +104,15 @@ export async function runClient1(options: Client1Options): Promise<Client1Result
 if (isMain(import.meta.url)) {
   const options = parseFlags(client1Defaults);
   const signal = stopOnSignals(options.name);
+  const start = performance.now();
   const { answeredBy, failed } = await runClient1({ ...options, signal });
   const outcome = failed ? "gave up" : signal.aborted ? "stopped" : "done";
   roleLog(options.name).info(
     `${outcome}: ${answeredBy.length} of ${options.requests} requests answered`,
   );
+  if (answeredBy.length > 0 && options.pauseMs === 0) {
+    const usec = Math.round((1000 * (performance.now() - start)) / answeredBy.length);
+    roleLog(options.name).info(`average round trip cost: ${usec} usec`); // as the Guide's clients print it
+  }
   if (failed) process.exitCode = 1;
 }

@@ -113,10 +113,15 @@ export async function runClient2(options: Client2Options): Promise<Client2Result
 if (isMain(import.meta.url)) {
   const options = parseFlags(client2Defaults);
   const signal = stopOnSignals(options.name);
+  const start = performance.now();
   const { answered, discarded, failed } = await runClient2({ ...options, signal });
   const outcome = failed ? "gave up" : signal.aborted ? "stopped" : "done";
   roleLog(options.name).info(
     `${outcome}: ${answered} of ${options.requests} requests answered, ${discarded} extra replies discarded`,
   );
+  if (answered > 0 && options.pauseMs === 0) {
+    const usec = Math.round((1000 * (performance.now() - start)) / answered);
+    roleLog(options.name).info(`average round trip cost: ${usec} usec`); // as the Guide's flclient2 prints it
+  }
   if (failed) process.exitCode = 1;
 }

@@ -82,7 +82,7 @@ describe.skipIf(!python)(
           startRole(runServer1, { ...server1Defaults, bind: [await freeEndpoint()] }),
           startRole(runServer2, { ...server2Defaults, bind: [await freeEndpoint()] }),
         ];
-        const [[one], [two]] = await Promise.all(started.map((role) => role.ready));
+        const [one, two] = (await Promise.all(started.map((role) => role.ready))).flat();
         const threes = [await freeEndpoint(), await freeEndpoint()];
         const routers = threes.map((endpoint) =>
           startRole(runServer3, { ...server3Defaults, bind: [endpoint], endpoint }),
