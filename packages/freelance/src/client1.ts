@@ -4,7 +4,6 @@
 // Talks to: server1.ts (REP echo) or the Guide's flserver1, one or more.
 // Run: pnpm --filter freelance client1 --connect tcp://localhost:5555,tcp://localhost:5556 [--requests 10]
 import {
-  closeOnAbort,
   describeFrame,
   isMain,
   type Logger,
@@ -50,9 +49,11 @@ async function tryRequest(
   log: Logger,
 ): Promise<"ok" | "no reply" | "stopped"> {
   const socket = new Request({ linger: 0 }); // linger 0: closing drops an unanswered request
-  closeOnAbort(options.signal, socket);
+  const stop = () => socket.close(); // a Ctrl-C while waiting ends the wait
+  options.signal?.addEventListener("abort", stop, { once: true });
   socket.connect(endpoint);
   try {
+    if (options.signal?.aborted) return "stopped";
     await socket.send(request);
     const event = await new Poller({ socket }).next({ timeoutMs: options.timeoutMs });
     if (event.kind === "closed") return "stopped";
@@ -61,7 +62,8 @@ async function tryRequest(
     log.error(`malformed reply from ${endpoint}: ${event.frames.map(describeFrame).join(" ")}`);
     return "no reply";
   } finally {
-    socket.close(); // in any case: a REQ that missed its reply cannot send again
+    options.signal?.removeEventListener("abort", stop);
+    if (!socket.closed) socket.close(); // in any case: a REQ that missed its reply cannot send again
   }
 }
 

@@ -14,17 +14,12 @@ const servers = (script: string, more: (i: number) => string[] = () => []) =>
     args: ["--bind", `tcp://*:${port}`, ...more(i)],
     readyWhen: /service is ready/,
   }));
-const client = (script: string, requests: number, more: string[] = []) => ({
+const client = (script: string, requests: number, pauseMs = 200) => ({
   name: "client",
   script,
   args: [
-    "--connect",
-    endpoints.join(","),
-    "--requests",
-    String(requests),
-    "--pause-ms",
-    "200",
-    ...more,
+    ...["--connect", endpoints.join(","), "--requests", String(requests)],
+    ...["--pause-ms", String(pauseMs)],
   ],
   finishes: true,
 });
@@ -49,7 +44,8 @@ const scenarios: Record<string, Scenario> = {
       "Freelance model 3: the agent pings the servers and spreads the requests; one is killed (skipped at once), then restarted (used again)",
     roles: [
       ...servers("src/server3.ts", (i) => ["--endpoint", endpoints[i]!]),
-      client("src/client3.ts", 16),
+      // Enough requests to outlast the restarted server's start on a busy machine.
+      client("src/client3.ts", 50, 150),
     ],
     faults: [
       { after: { role: "client", line: /reply 4 from/ }, action: "kill", target: "server-1" },
