@@ -10,7 +10,7 @@ import {
   watchLog,
 } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Dealer, Reply, Request } from "zeromq";
+import { Dealer, Reply, Request, Router } from "zeromq";
 import { client1Defaults, runClient1 } from "./client1.ts";
 import { MAX_FRAME_BYTES } from "./protocol.ts";
 import { runServer1, server1Defaults } from "./server1.ts";
@@ -47,6 +47,23 @@ describe("model 1: simple retry and failover (REQ client, REP echo servers)", ()
     // It stays with the server that answered: only request 1 waited for the dead one.
     expect(log.text().match(/W: no response from/g)).toHaveLength(1);
     expect(await server.stop()).toEqual({ echoed: 4 });
+  });
+
+  it("a hung server (connected, reads, never answers) costs one time-out, then the client stays with the next", async () => {
+    const log = watchLog();
+    const hung = new Router({ linger: 0 }); // accepts every connection, answers nothing
+    sockets.push(hung);
+    await hung.bind(EPHEMERAL);
+    const server = echo();
+    const [live] = await server.ready;
+    const result = await runClient1(
+      client([hung.lastEndpoint!, live!], { requests: 3, timeoutMs: 300 }),
+    );
+    expect(result).toEqual({ answeredBy: [live, live, live], failed: false });
+    expect(
+      log.text().match(new RegExp(`W: no response from ${hung.lastEndpoint}`, "g")),
+    ).toHaveLength(1);
+    await server.stop();
   });
 
   it("with one server, asks it again on a new socket up to its retries, then says the service is not available", async () => {

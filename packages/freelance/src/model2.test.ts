@@ -65,6 +65,22 @@ describe("model 2: the shotgun (DEALER to every server, first reply wins)", () =
     );
   });
 
+  it("a hung server (connected, reads, never answers) changes nothing while another answers", async () => {
+    const hung = new Router({ linger: 0 });
+    sockets.push(hung);
+    await hung.bind(EPHEMERAL);
+    let copies = 0;
+    void (async () => {
+      for await (const _request of hung) copies += 1;
+    })();
+    const server = shotgunServer();
+    const [live] = await server.ready;
+    const result = await runClient2(client([hung.lastEndpoint!, live!], { requests: 5 }));
+    expect(result).toEqual({ answered: 5, discarded: 0, failed: false });
+    expect(await server.stop()).toEqual({ answered: 5 });
+    expect(copies).toBeGreaterThan(0); // it was asked too, and never answered
+  });
+
   it("bad input to the server: wrong frame counts, an empty sequence, no delimiter, a frame over the limit", async () => {
     const log = watchLog();
     const server = shotgunServer();

@@ -45,7 +45,7 @@ const scenarios: Record<string, Scenario> = {
     roles: [
       ...servers("src/server3.ts", (i) => ["--endpoint", endpoints[i]!]),
       // Enough requests to outlast the restarted server's start on a busy machine.
-      client("src/client3.ts", 50, 150),
+      client("src/client3.ts", 40, 100),
     ],
     faults: [
       { after: { role: "client", line: /reply 4 from/ }, action: "kill", target: "server-1" },
