@@ -19,7 +19,6 @@ import { MAX_RETRIES, REQUEST_TIMEOUT_MS, SERVER_PORTS } from "./protocol.ts";
 
 export const client1Defaults = {
   connect: [`tcp://localhost:${SERVER_PORTS[0]}`],
-  bind: [] as string[],
   /** Requests to send, one after another (the Guide's client sends one). */
   requests: 10,
   /** How long to wait for each reply. */

@@ -25,7 +25,6 @@ import {
 
 export const client2Defaults = {
   connect: [`tcp://localhost:${SERVER_PORTS[0]}`],
-  bind: [] as string[],
   /** Requests to send, one after another (the Guide's client sends 10,000 and times them). */
   requests: 10,
   /** If no server replies within this time, give up (the Guide's GLOBAL_TIMEOUT). */

@@ -17,7 +17,6 @@ import { SERVER_PORTS } from "./protocol.ts";
 
 export const client3Defaults = {
   connect: SERVER_PORTS.map((port) => `tcp://localhost:${port}`),
-  bind: [] as string[],
   /** Requests to send, one after another (the Guide's flclient3 sends 10,000 and times them). */
   requests: 10,
   /** Wait this long between requests (0: none), so a run can outlast a fault. */

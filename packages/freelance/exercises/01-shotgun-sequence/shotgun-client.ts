@@ -17,7 +17,6 @@ import { MAX_FRAME_BYTES, SERVER_PORTS, SHOTGUN_TIMEOUT_MS } from "#src/protocol
 
 export const shotgunClientDefaults = {
   connect: [`tcp://localhost:${SERVER_PORTS[0]}`],
-  bind: [] as string[],
   requests: 10,
   /** If no server replies within this time, give up. */
   timeoutMs: SHOTGUN_TIMEOUT_MS,

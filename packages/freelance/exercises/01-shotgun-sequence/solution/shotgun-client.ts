@@ -24,7 +24,6 @@ import {
 
 export const shotgunClientDefaults = {
   connect: [`tcp://localhost:${SERVER_PORTS[0]}`],
-  bind: [] as string[],
   requests: 10,
   /** If no server replies within this time, give up. */
   timeoutMs: SHOTGUN_TIMEOUT_MS,
