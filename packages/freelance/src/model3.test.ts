@@ -2,10 +2,9 @@ import {
   createTestNetwork,
   networkNamespacesUnavailable,
   type RoleChild,
-  type TestNetwork,
 } from "@zmq-patterns/helpers";
 import { freeEndpoint, runRoleProcess, startRole, watchLog } from "@zmq-patterns/helpers/testing";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, type TestContext, vi } from "vitest";
 import { Dealer, Router } from "zeromq";
 import { client3Defaults, runClient3 } from "./client3.ts";
 import { FreelanceClient, freelanceDefaults } from "./flcliapi.ts";
@@ -48,11 +47,9 @@ const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 describe("model 3: the Freelance client API (RFC 10) and its ROUTER servers", () => {
   const sockets: { close(): void }[] = [];
-  const children: RoleChild[] = [];
-  afterEach(async () => {
+  afterEach(() => {
     vi.restoreAllMocks();
     for (const socket of sockets.splice(0)) socket.close();
-    await Promise.all(children.splice(0).map((child) => child.kill()));
   });
 
   it("spreads requests over every live server, each answer from the server it was sent to", async () => {
@@ -232,19 +229,34 @@ describe("model 3: the Freelance client API (RFC 10) and its ROUTER servers", ()
       client.close();
     });
   });
+});
 
-  it("three servers killed one after another: every request answered while one lives, then a clear failure after the deadline", async () => {
+// Real processes and real faults. These tests wait mostly on protocol timings (TTLs, deadlines),
+// so they run side by side; each cleans up after itself.
+const track = (onTestFinished: TestContext["onTestFinished"], ...roles: RoleChild[]) =>
+  onTestFinished(async () => {
+    await Promise.all(roles.map((role) => role.kill()));
+  });
+// A cut network: no FIN, no RST, the connection stays "up" and packets vanish. Only the pings
+// can tell. Each role is a process on its own host (a network namespace).
+const noNetns = networkNamespacesUnavailable();
+
+describe("model 3 with real processes: kills, a hang (SIGSTOP) and a network partition", () => {
+  it.concurrent("three servers killed one after another: every request answered while one lives, then a clear failure after the deadline", async ({
+    expect,
+    onTestFinished,
+  }) => {
     const endpoints = [await freeEndpoint(), await freeEndpoint(), await freeEndpoint()];
     const servers = endpoints.map((endpoint) =>
       runRoleProcess("src/server3.ts", ["--bind", endpoint, "--endpoint", endpoint]),
     );
-    children.push(...servers);
+    track(onTestFinished, ...servers);
     await Promise.all(servers.map((each) => each.waitForLine(/service is ready/)));
     const client = runRoleProcess("src/client3.ts", [
       ...["--connect", endpoints.join(","), "--requests", "100000", "--pause-ms", "20"],
       ...timing,
     ]);
-    children.push(client);
+    track(onTestFinished, client);
     await client.waitForLine(/reply 5 from/);
     for (const [i, victim] of servers.entries()) {
       await victim.kill();
@@ -271,18 +283,21 @@ describe("model 3: the Freelance client API (RFC 10) and its ROUTER servers", ()
     );
   });
 
-  it("a hung server (SIGSTOP) is skipped once it expires, and used again when it resumes", async () => {
+  it.concurrent("a hung server (SIGSTOP) is skipped once it expires, and used again when it resumes", async ({
+    expect,
+    onTestFinished,
+  }) => {
     const endpoints = [await freeEndpoint(), await freeEndpoint()];
     const [hung, healthy] = endpoints.map((endpoint) =>
       runRoleProcess("src/server3.ts", ["--bind", endpoint, "--endpoint", endpoint]),
     ) as [RoleChild, RoleChild];
-    children.push(hung, healthy);
+    track(onTestFinished, hung, healthy);
     await Promise.all([hung, healthy].map((each) => each.waitForLine(/service is ready/)));
     const client = runRoleProcess("src/client3.ts", [
       ...["--connect", endpoints.join(","), "--requests", "100000", "--pause-ms", "20"],
       ...[...timing, "--verbose"],
     ]);
-    children.push(client);
+    track(onTestFinished, client);
     const hungEndpoint = endpoints[0]!;
     await client.waitForLine(new RegExp(`reply \\d+ from ${hungEndpoint}`));
 
@@ -313,21 +328,12 @@ describe("model 3: the Freelance client API (RFC 10) and its ROUTER servers", ()
     expect(numbers).toEqual(oneTo(numbers.length)); // every request answered, once, in order
     expect(result.stderr).not.toContain("E:");
   });
-});
 
-// A cut network: no FIN, no RST, the connection stays "up" and packets vanish. Only the pings
-// can tell. Each role is a process on its own host (a network namespace).
-const noNetns = networkNamespacesUnavailable();
-describe.skipIf(noNetns)(
-  `model 3 across a network partition${noNetns ? ` (skipped: needs root and Linux network namespaces: ${noNetns})` : ""}`,
-  () => {
-    let network: TestNetwork | undefined;
-    afterEach(async () => {
-      await network?.remove();
-    });
-
-    it("a server cut off is marked dead after the TTL, the others serve, and after the heal it is used again", async () => {
-      network = await createTestNetwork(["client", "server-1", "server-2"]);
+  (noNetns ? it.skip : it.concurrent)(
+    `a server cut off is marked dead after the TTL, the others serve, and after the heal it is used again${noNetns ? ` (skipped: needs root and Linux network namespaces: ${noNetns})` : ""}`,
+    async ({ expect, onTestFinished }) => {
+      const network = await createTestNetwork(["client", "server-1", "server-2"]);
+      onTestFinished(() => network.remove());
       const { hosts } = network;
       const endpoints = ["server-1", "server-2"].map(
         (name) => `tcp://${hosts[name]!.address}:5555`,
@@ -376,6 +382,6 @@ describe.skipIf(noNetns)(
       expect((await Promise.all(servers.map((each) => each.exited))).map((r) => r.code)).toEqual([
         0, 0,
       ]);
-    });
-  },
-);
+    },
+  );
+});

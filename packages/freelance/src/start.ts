@@ -14,7 +14,7 @@ const servers = (script: string, more: (i: number) => string[] = () => []) =>
     args: ["--bind", `tcp://*:${port}`, ...more(i)],
     readyWhen: /service is ready/,
   }));
-const client = (script: string, requests: number, pauseMs = 200) => ({
+const client = (script: string, requests: number, pauseMs = 100) => ({
   name: "client",
   script,
   args: [
