@@ -280,6 +280,11 @@ export class FreelanceClient {
         ? "connection closed"
         : `silent for ${this.#options.serverTtlMs} ms`;
       this.#log.warn(`server ${server.endpoint} ${why}; marked dead`);
+      // A request out to it now goes to the next live server, without waiting for its try to time out.
+      if (this.#pending?.server === server) {
+        this.#pending.tried.add(server);
+        this.#pending.server = undefined;
+      }
       // Start its connection over: libzmq never reconnects one it dropped itself (for a frame
       // over maxMessageSize), and a new connection to a server that is back is as good as the old.
       this.#reconnect(server.endpoint);
