@@ -150,11 +150,11 @@ describe(`exercise 02, the agent expires silent servers: ${exerciseSubject()}`, 
         timeoutMs: WAIT_MS,
       },
     );
-    expect(await ask(client, 3)).toEqual(Array(3).fill(a.endpoint));
+    // b itself is fine: on its new connection it answers the next ping at once.
     await log.waitFor(new RegExp(`server ${b.endpoint} is alive`), {
       since: dead.index + 1,
       timeoutMs: WAIT_MS,
     });
-    expect(await ask(client, 4)).toContain(b.endpoint);
+    expect(new Set(await ask(client, 4))).toEqual(new Set([a.endpoint, b.endpoint]));
   });
 });
