@@ -27,7 +27,9 @@ export function sourceHref(repoRoot: string, page: string, href: string): string
   if (/^([a-z][a-z+.-]*:|\/\/|#)/i.test(href)) return undefined;
   const [path = "", hash] = href.split("#");
   if (!path) return undefined;
-  const absolute = path.startsWith("/") ? resolve(repoRoot, `.${path}`) : resolve(dirname(page), path);
+  const absolute = path.startsWith("/")
+    ? resolve(repoRoot, `.${path}`)
+    : resolve(dirname(page), path);
   const inRepo = relative(repoRoot, absolute);
   if (inRepo.startsWith("..") || !existsSync(absolute)) return undefined;
   const rel = inRepo.split(sep).join("/");
@@ -41,7 +43,7 @@ export function sourceHref(repoRoot: string, page: string, href: string): string
   return `/${rel}.html${anchor}`;
 }
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const STYLE = `
@@ -60,13 +62,13 @@ const STYLE = `
 
 const frame = (title: string, body: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)} | zmq-patterns</title><style>${STYLE}</style></head>
-<body><header><a href="/">zmq-patterns</a><h1>${escape(title)}</h1></header><main>${body}</main></body></html>
+<title>${escapeHtml(title)} | zmq-patterns</title><style>${STYLE}</style></head>
+<body><header><a href="/">zmq-patterns</a><h1>${escapeHtml(title)}</h1></header><main>${body}</main></body></html>
 `;
 
 /** A source file as a page: its text, as it is in the repository. */
 export const renderFilePage = (path: string, text: string): string =>
-  frame(path, `<pre><code>${escape(text)}</code></pre>`);
+  frame(path, `<pre><code>${escapeHtml(text)}</code></pre>`);
 
 /** A folder as a page: its files, each linked to its own view. */
 export const renderListing = (path: string, files: string[]): string =>
@@ -75,7 +77,7 @@ export const renderListing = (path: string, files: string[]): string =>
     `<ul>${files
       .map((file) => {
         const href = isPage(file) ? `/${file.replace(/\.md$/, ".html")}` : `/${file}.html`;
-        return `<li><a href="${href}">${escape(file.slice(path.length + 1))}</a></li>`;
+        return `<li><a href="${href}">${escapeHtml(file.slice(path.length + 1))}</a></li>`;
       })
       .join("")}</ul>`,
   );

@@ -29,7 +29,9 @@ export function commandsIn(where: string, text: string): Command[] {
       if (code) found.push(...shellCommands(code));
       continue;
     }
-    for (const [, code, html] of line.matchAll(/`(pnpm [^`]+)`|<code>((?:npm|pnpm) [^<]+)<\/code>/g)) {
+    for (const [, code, html] of line.matchAll(
+      /`(pnpm [^`]+)`|<code>((?:npm|pnpm) [^<]+)<\/code>/g,
+    )) {
       found.push(...shellCommands(code ?? html ?? ""));
     }
   }

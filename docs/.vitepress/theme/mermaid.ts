@@ -31,6 +31,9 @@ export const Mermaid = defineComponent({
         securityLevel: "strict",
         theme: isDark.value ? "dark" : "default",
         fontFamily: "var(--vp-font-family-base)",
+        // Long messages wrap between the lifelines instead of widening the diagram past the
+        // text column (where it would be shrunk to an unreadable size).
+        sequence: { wrap: true },
       });
       try {
         svg.value = (await mermaid.render(id, source)).svg;
