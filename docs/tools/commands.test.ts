@@ -74,7 +74,7 @@ describe("the commands in README.md and docs/*.md", () => {
     };
     await Promise.all([worker(), worker(), worker()]);
     expect(failures).toEqual([]);
-  }, 180_000);
+  }, 600_000);
 });
 
 describe("the packages' scripts", () => {
