@@ -97,7 +97,6 @@ export default defineConfig({
     // Pages outside docs/ (CONTRIBUTING.md, the exercise sheets) import Vue like every page:
     // from the docs package, the only one that depends on it.
     resolve: { alias: [{ find: /^vue($|\/)/, replacement: `${join(docsModules, "vue")}$1` }] },
-    optimizeDeps: { include: ["mermaid"] },
   },
 });
 
