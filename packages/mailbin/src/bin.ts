@@ -1,6 +1,6 @@
 // Mail bin: a PULL socket takes sign-up form posts and keeps the valid ones on disk; at the same
 // time a REP socket answers "stats" and "has <id>". Talks to: faker.ts (PUSH), stats.ts (REQ).
-// Run: pnpm --filter mailbin bin [--bind tcp://*:5558] [--stats-bind tcp://*:5564] [--store data/mailbin.jsonl]
+// Run: pnpm --filter mailbin mail-bin [--bind tcp://*:5558] [--stats-bind tcp://*:5564] [--store data/mailbin.jsonl]
 import { isIP } from "node:net";
 import {
   attach,

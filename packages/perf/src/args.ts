@@ -1,5 +1,5 @@
 // Positional arguments as libzmq's perf tools read them: exactly the listed ones, else the usage
-// line and exit code 1. Sizes and counts must be whole numbers (libzmq's atoi reads "1e3" as 1;
+// line and exit code 1 (0 for `--help`). Sizes and counts must be whole numbers (libzmq's atoi reads "1e3" as 1;
 // we refuse it rather than measure the wrong thing).
 import { type ToolName, USAGE } from "./protocol.ts";
 
@@ -28,6 +28,9 @@ export function readToolArgs(tool: ToolName, argv: string[]): ToolArgs | undefin
   }
   return args;
 }
+
+/** After the usage line: 0 when it was asked for (`--help`), else libzmq's 1 for wrong arguments. */
+export const usageExitCode = (argv: string[]): number => (argv.includes("--help") ? 0 : 1);
 
 /**
  * Our own lines (where a tool bound, what it ignored) go to stderr, so stdout carries exactly

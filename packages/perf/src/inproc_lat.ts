@@ -3,7 +3,7 @@
 // Run: pnpm --filter perf inproc_lat 1 10000
 import { isMain, type RoleControl, startWorkerThread, stopOnSignals } from "@zmq-patterns/helpers";
 import { Request } from "zeromq";
-import { readToolArgs } from "./args.ts";
+import { readToolArgs, usageExitCode } from "./args.ts";
 import type { CONNECTED, EchoData } from "./inproc_lat_thread.ts";
 import { latencyLine, microsecondsSince, roundtripLine, sizeLine } from "./output.ts";
 import { INPROC_LAT_ENDPOINT, WRONG_SIZE } from "./protocol.ts";
@@ -61,7 +61,7 @@ export async function runInprocLat(options: InprocLatOptions): Promise<string[]>
 
 if (isMain(import.meta.url)) {
   const args = readToolArgs("inproc_lat", process.argv.slice(2));
-  if (!args) process.exit(1);
+  if (!args) process.exit(usageExitCode(process.argv));
   const lines = await runInprocLat({
     messageSize: args.messageSize,
     roundtripCount: args.count,

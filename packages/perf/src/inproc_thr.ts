@@ -3,7 +3,7 @@
 // Run: pnpm --filter perf inproc_thr 100 100000
 import { isMain, type RoleControl, startWorkerThread, stopOnSignals } from "@zmq-patterns/helpers";
 import { Push } from "zeromq";
-import { readToolArgs } from "./args.ts";
+import { readToolArgs, usageExitCode } from "./args.ts";
 import type { ReceiverData, ReceiverResult } from "./inproc_thr_thread.ts";
 import { countLine, sizeLine, throughputLines } from "./output.ts";
 import { FLUSH_LINGER_MS, INPROC_THR_ENDPOINT } from "./protocol.ts";
@@ -55,7 +55,7 @@ export async function runInprocThr(options: InprocThrOptions): Promise<string[]>
 
 if (isMain(import.meta.url)) {
   const args = readToolArgs("inproc_thr", process.argv.slice(2));
-  if (!args) process.exit(1);
+  if (!args) process.exit(usageExitCode(process.argv));
   const lines = await runInprocThr({
     messageSize: args.messageSize,
     messageCount: args.count,

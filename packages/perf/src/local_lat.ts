@@ -3,7 +3,7 @@
 // Run: pnpm --filter perf local_lat tcp://*:5555 1 10000   (then remote_lat in a 2nd terminal)
 import { closeAndDrain, isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
 import { Reply } from "zeromq";
-import { readToolArgs, toolLog } from "./args.ts";
+import { readToolArgs, toolLog, usageExitCode } from "./args.ts";
 import { FLUSH_LINGER_MS, PERF_PORT, WRONG_SIZE } from "./protocol.ts";
 
 export const localLatDefaults = {
@@ -54,7 +54,7 @@ export async function runLocalLat(options: LocalLatOptions): Promise<number> {
 
 if (isMain(import.meta.url)) {
   const args = readToolArgs("local_lat", process.argv.slice(2));
-  if (!args) process.exit(1);
+  if (!args) process.exit(usageExitCode(process.argv));
   await runLocalLat({
     ...localLatDefaults,
     bind: args.endpoint,

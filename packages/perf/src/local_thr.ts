@@ -3,7 +3,7 @@
 // Run: pnpm --filter perf local_thr tcp://*:5555 100 100000   (then remote_thr in a 2nd terminal)
 import { closeOnAbort, isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
 import { Pull } from "zeromq";
-import { readToolArgs, toolLog } from "./args.ts";
+import { readToolArgs, toolLog, usageExitCode } from "./args.ts";
 import { countLine, microsecondsSince, sizeLine, throughputLines } from "./output.ts";
 import { PERF_PORT, WRONG_SIZE } from "./protocol.ts";
 
@@ -57,7 +57,7 @@ export async function runLocalThr(options: LocalThrOptions): Promise<string[]> {
 
 if (isMain(import.meta.url)) {
   const args = readToolArgs("local_thr", process.argv.slice(2));
-  if (!args) process.exit(1);
+  if (!args) process.exit(usageExitCode(process.argv));
   const lines = await runLocalThr({
     ...localThrDefaults,
     bind: args.endpoint,

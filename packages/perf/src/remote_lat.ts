@@ -3,7 +3,7 @@
 // Run: pnpm --filter perf remote_lat tcp://localhost:5555 1 10000
 import { closeOnAbort, isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
 import { Request } from "zeromq";
-import { readToolArgs, toolLog } from "./args.ts";
+import { readToolArgs, toolLog, usageExitCode } from "./args.ts";
 import { latencyLine, microsecondsSince, roundtripLine, sizeLine } from "./output.ts";
 import { PERF_PORT, WRONG_SIZE } from "./protocol.ts";
 
@@ -57,7 +57,7 @@ export async function runRemoteLat(options: RemoteLatOptions): Promise<string[]>
 
 if (isMain(import.meta.url)) {
   const args = readToolArgs("remote_lat", process.argv.slice(2));
-  if (!args) process.exit(1);
+  if (!args) process.exit(usageExitCode(process.argv));
   const lines = await runRemoteLat({
     ...remoteLatDefaults,
     connect: args.endpoint,

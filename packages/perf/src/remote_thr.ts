@@ -3,7 +3,7 @@
 // Run: pnpm --filter perf remote_thr tcp://localhost:5555 100 100000
 import { closeAndDrain, isMain, type RoleControl, stopOnSignals } from "@zmq-patterns/helpers";
 import { Push } from "zeromq";
-import { readToolArgs, toolLog } from "./args.ts";
+import { readToolArgs, toolLog, usageExitCode } from "./args.ts";
 import { watchPeerLeaving } from "./drain.ts";
 import { FLUSH_LINGER_MS, PERF_PORT } from "./protocol.ts";
 
@@ -50,7 +50,7 @@ export async function runRemoteThr(options: RemoteThrOptions): Promise<number> {
 
 if (isMain(import.meta.url)) {
   const args = readToolArgs("remote_thr", process.argv.slice(2));
-  if (!args) process.exit(1);
+  if (!args) process.exit(usageExitCode(process.argv));
   await runRemoteThr({
     ...remoteThrDefaults,
     connect: args.endpoint,

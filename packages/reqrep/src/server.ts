@@ -1,6 +1,6 @@
 // Hello World server: a REP socket that answers "World" to each request, one at a time.
 // Talks to: client.ts (REQ), or any plain ZeroMQ REQ client, such as the Guide's hwclient.
-// Run: pnpm --filter reqrep run server [--bind tcp://*:5555 | --connect tcp://host:5555] [--work-ms 1000]
+// Run: pnpm --filter reqrep hello-server [--bind tcp://*:5555 | --connect tcp://host:5555] [--work-ms 1000]
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   attach,

@@ -1,7 +1,7 @@
 // Command server: publishes a "configure" command to every computer (PUB) and collects their
 // answers (PULL) until every known computer has answered or a quiet period passes.
 // Talks to: computer.ts (SUB + PUSH), which learns from the command where to answer and where saver.ts is.
-// Run: pnpm --filter voisietequi run server [--bind tcp://*:5556] [--answers tcp://*:5557] [--saver tcp://*:5558] [--rounds 0]
+// Run: pnpm --filter voisietequi command-server [--bind tcp://*:5556] [--answers tcp://*:5557] [--saver tcp://*:5558] [--rounds 0]
 import {
   attach,
   closeOnAbort,
