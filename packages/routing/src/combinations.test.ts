@@ -29,7 +29,8 @@ const TALKS: Record<string, "both" | "first-to-second"> = {
 function expected(bound: SocketType, connected: SocketType) {
   const forward = TALKS[`${bound}-${connected}`];
   const backward = TALKS[`${connected}-${bound}`];
-  if (!forward && !backward) return { handshake: false, boundToConnected: false, connectedToBound: false };
+  if (!forward && !backward)
+    return { handshake: false, boundToConnected: false, connectedToBound: false };
   const both = forward === "both" || backward === "both";
   return {
     handshake: true,
@@ -65,6 +66,9 @@ describe("which socket types may talk", () => {
     const printed = log.text().split("rows bind, columns connect:\n")[1];
     const committed = readFileSync(OUTPUT, "utf8").trimEnd();
     if (process.env.UPDATE_OUTPUT === "1") writeFileSync(OUTPUT, `${printed}\n`);
-    else expect(printed, "run UPDATE_OUTPUT=1 pnpm --filter routing test, then pnpm docs:sync").toBe(committed);
+    else
+      expect(printed, "run UPDATE_OUTPUT=1 pnpm --filter routing test, then pnpm docs:sync").toBe(
+        committed,
+      );
   });
 });

@@ -3,7 +3,13 @@
 // Talks to: itself (both sockets of every pair live in this process). The Guide's chapter 3, "Request-Reply Combinations".
 // Run: pnpm --filter routing combinations [--timeout-ms 5000] [--parallel 24]
 import { setTimeout as delay } from "node:timers/promises";
-import { isMain, parseFlags, type RoleControl, roleLog, stopOnSignals } from "@zmq-patterns/helpers";
+import {
+  isMain,
+  parseFlags,
+  type RoleControl,
+  roleLog,
+  stopOnSignals,
+} from "@zmq-patterns/helpers";
 import {
   Dealer,
   Pair,
@@ -18,6 +24,7 @@ import {
   XPublisher,
   XSubscriber,
 } from "zeromq";
+import { sendToNewPeer } from "./router-router.ts";
 
 /** The socket types of zeromq.js 6.8 that every libzmq has (the draft ones are left out). */
 export const SOCKET_TYPES = {
@@ -130,7 +137,10 @@ async function exchange(
     const [clientName, serverName] = clientIsConnected
       ? ["connected", "bound"]
       : ["bound", "connected"];
-    await client.socket.send(envelope(client.type, serverName, "ping"));
+    const ping = envelope(client.type, serverName, "ping");
+    if (client.type === "ROUTER")
+      await sendToNewPeer(client.socket as unknown as Router, ping.map(String));
+    else await client.socket.send(ping);
     const request = await server.socket.receive();
     if (bodyOf(request) !== "ping") throw new Error(`expected "ping", got ${bodyOf(request)}`);
     const replyTo = server.type === "ROUTER" ? String(request[0]) : clientName;
@@ -238,7 +248,9 @@ export async function probePair(
 export async function probeAll(
   options: Pick<CombinationsOptions, "timeoutMs" | "parallel" | "signal">,
 ): Promise<PairResult[]> {
-  const pairs = TYPE_NAMES.flatMap((bound) => TYPE_NAMES.map((connected) => ({ bound, connected })));
+  const pairs = TYPE_NAMES.flatMap((bound) =>
+    TYPE_NAMES.map((connected) => ({ bound, connected })),
+  );
   const results: PairResult[] = new Array(pairs.length);
   let next = 0;
   const lane = async () => {
@@ -280,9 +292,7 @@ export function formatTable(results: PairResult[]): string {
       .trimEnd(),
   );
   const valid = results.filter((r) => r.handshake && !r.failure);
-  const unordered = [
-    ...new Set(valid.map((r) => [r.bound, r.connected].sort().join("-"))),
-  ].sort();
+  const unordered = [...new Set(valid.map((r) => [r.bound, r.connected].sort().join("-")))].sort();
   return [
     header.trimEnd(),
     ...rows,
