@@ -49,7 +49,7 @@ describe("envelopes through two hops", () => {
       "[000]",
       '[005] "World"',
     ]);
-    expect(text).toContain("REQ took the empty delimiter off and gives back \"World\"");
+    expect(text).toContain('REQ took the empty delimiter off and gives back "World"');
 
     // The page embeds a real run's output: it must still be what the chain prints.
     const start = log.lines.findIndex((line) => line.startsWith("[client] REQ sends"));
@@ -57,8 +57,9 @@ describe("envelopes through two hops", () => {
     const printed = log.lines.slice(start, end + 1).join("\n");
     if (process.env.UPDATE_OUTPUT === "1") writeFileSync(OUTPUT, `${printed}\n`);
     const committed = readFileSync(OUTPUT, "utf8").trimEnd();
-    expect(masked(printed), "run UPDATE_OUTPUT=1 pnpm --filter routing test, then pnpm docs:sync").toBe(
-      masked(committed),
-    );
+    expect(
+      masked(printed),
+      "run UPDATE_OUTPUT=1 pnpm --filter routing test, then pnpm docs:sync",
+    ).toBe(masked(committed));
   });
 });

@@ -11,7 +11,12 @@ afterEach(() => {
 describe("a hop", () => {
   it("drops replies it cannot route (no body, unknown id, an oversized frame's sender is cut off) and keeps serving", async () => {
     const log = watchLog();
-    const hop = startRole(runHop, { ...hopDefaults, frontend: [EPHEMERAL], backend: [EPHEMERAL], show: false });
+    const hop = startRole(runHop, {
+      ...hopDefaults,
+      frontend: [EPHEMERAL],
+      backend: [EPHEMERAL],
+      show: false,
+    });
     const [front, back] = await hop.ready;
     // A fake server on the backend: it answers garbage first, then the real reply.
     const server = new Dealer({ linger: 0 });
