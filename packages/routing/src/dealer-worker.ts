@@ -40,6 +40,7 @@ export async function runDealerWorker(options: DealerWorkerOptions): Promise<Map
     const worker = new Dealer({ linger: 0, routingId: id });
     closeOnAbort(options.signal, worker);
     for (const endpoint of options.connect) worker.connect(endpoint);
+    log.info(`connecting to ${options.connect.join(", ")}`);
     let total = 0;
     try {
       // #region loop

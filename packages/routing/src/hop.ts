@@ -73,9 +73,6 @@ export async function runHop(options: HopOptions): Promise<HopCounts> {
   });
   const backend = new Dealer({ linger: 0, maxMessageSize: MAX_FRAME_BYTES });
   closeOnAbort(options.signal, frontend, backend);
-  const front = await place(frontend, options.frontend, log);
-  const back = await place(backend, options.backend, log);
-  options.onReady?.([...front, ...back]);
   const counts: HopCounts = { requests: 0, replies: 0, dropped: 0 };
 
   // #region requests
@@ -120,9 +117,12 @@ export async function runHop(options: HopOptions): Promise<HopCounts> {
   // #endregion
 
   try {
+    const front = await place(frontend, options.frontend, log);
+    const back = await place(backend, options.backend, log);
+    options.onReady?.([...front, ...back]);
     await Promise.all([requests(), replies()]);
   } catch (error) {
-    if (!frontend.closed && !backend.closed) throw error;
+    if (!frontend.closed && !backend.closed) throw error; // else: stopped, maybe while binding
   } finally {
     frontend.close();
     backend.close();

@@ -50,6 +50,7 @@ export async function runReqWorker(options: ReqWorkerOptions): Promise<Map<strin
     const worker = new Request({ linger: 0, routingId: id });
     closeOnAbort(options.signal, worker);
     for (const endpoint of options.connect) worker.connect(endpoint);
+    log.info(`connecting to ${options.connect.join(", ")}`);
     let total = 0;
     try {
       // #region loop
