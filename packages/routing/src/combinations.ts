@@ -69,7 +69,6 @@ export interface PairResult {
 const CLIENTS: SocketType[] = ["REQ", "DEALER"];
 const REQUEST_REPLY: SocketType[] = ["REQ", "REP", "DEALER", "ROUTER"];
 const PUBLISHERS: SocketType[] = ["PUB", "XPUB"];
-const SUBSCRIBERS: SocketType[] = ["SUB", "XSUB"];
 
 type AnySocket = Socket & {
   send(message: (string | Buffer)[] | string | Buffer): Promise<void>;

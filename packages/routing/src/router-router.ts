@@ -123,9 +123,7 @@ export async function runRouterRouter(options: RouterRouterOptions): Promise<Rou
     first!.mandatory = false;
     await first!.send([options.stranger, "are you there? (sent without mandatory)"]);
     result.withoutMandatory = "sent";
-    log.info(
-      `${names[0]} -> "${options.stranger}" without mandatory: send succeeded, message dropped`,
-    );
+    log.info(`${names[0]} -> "${options.stranger}" without mandatory: sent, and dropped`);
     // With mandatory, the same send fails with EHOSTUNREACH: now the sender knows.
     first!.mandatory = true;
     try {

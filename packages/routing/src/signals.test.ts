@@ -7,7 +7,7 @@ const roles = [
   {
     script: "src/hop.ts",
     args: ["--frontend", EPHEMERAL, "--backend", EPHEMERAL],
-    ready: /bound to[^]*bound to/,
+    ready: /bound to[\s\S]*bound to/,
     signal: "SIGINT",
   },
   { script: "src/boss.ts", args: ["--bind", EPHEMERAL], ready: /bound to/, signal: "SIGTERM" },
