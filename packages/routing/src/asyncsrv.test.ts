@@ -93,15 +93,6 @@ describe("the asynchronous server (asyncsrv)", () => {
     await cutOff;
     for (const socket of [rogue, longId]) socket.close();
 
-    // A worker that misbehaves (here: the test, on the server's inproc backend).
-    const fakeWorker = new Dealer({ linger: 1000 });
-    fakeWorker.connect(backend);
-    await fakeWorker.send(["nobody", "a reply for a client that never was"]);
-    await log.waitFor(/W: reply for client "nobody", which is not connected; dropped/);
-    await fakeWorker.send(["just one frame"]);
-    await log.waitFor(/W: reply of 1 frame\(s\) from a worker; dropped/);
-    fakeWorker.close();
-
     // The server still serves: a new client is answered.
     const client = startRole(runAsyncClient, {
       ...asyncClientDefaults,
@@ -112,6 +103,16 @@ describe("the asynchronous server (asyncsrv)", () => {
     });
     await log.waitFor(/\[client after\] received "request #1 from after"/);
     await client.stop();
+    // A worker that misbehaves (here: the test, on the server's inproc backend). Last, so that
+    // no request of the test is dealt to it.
+    const fakeWorker = new Dealer({ linger: 1000 });
+    fakeWorker.connect(backend);
+    await fakeWorker.send(["nobody", "a reply for a client that never was"]);
+    await log.waitFor(/W: reply for client "nobody", which is not connected; dropped/);
+    await fakeWorker.send(["just one frame"]);
+    await log.waitFor(/W: reply of 1 frame\(s\) from a worker; dropped/);
+    fakeWorker.close();
+
     const tally = await server.stop();
     expect(tally.dropped).toBeGreaterThanOrEqual(5);
   });
