@@ -186,11 +186,14 @@ export async function runHub(
       }
     }
     report.lost.push(`${table.name}: ${why}`);
-    log.warn(
-      `${label(table)} lost (${why}): ${told} player(s) stopped, ${table.players.size - told} told when they speak`,
-    );
+    const stopped = `${told} player(s) stopped, ${table.players.size - told} told when they speak`;
+    if (saidBye) {
+      log.info(`${label(table)} left: ${stopped}`);
+      return;
+    }
+    log.warn(`${label(table)} lost (${why}): ${stopped}`);
     // If it is only hung, this is the first thing it reads when it wakes: it will HELLO again.
-    if (!saidBye) void tell(table, DISCONNECT, why);
+    void tell(table, DISCONNECT, why);
   }
 
   // #region player-loop
