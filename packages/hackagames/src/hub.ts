@@ -60,7 +60,7 @@ export type HubOptions = typeof hubDefaults & RoleControl;
 export interface HubReport {
   /** Players seated, over the hub's life. */
   seated: number;
-  /** The tables it lost, and why: "c4-a: silent for 1502 ms". */
+  /** The tables that left or were lost, and why: "c4-a: silent for 1502 ms". */
   lost: string[];
 }
 
@@ -401,7 +401,7 @@ export async function runHub(
 
   await Promise.all([servePlayers(), serveTables()]);
   clearInterval(timer);
-  log.info(`stopped: ${report.seated} player(s) seated, ${report.lost.length} table(s) lost`);
+  log.info(`stopped: ${report.seated} player(s) seated, ${report.lost.length} table(s) gone`);
   return report;
 }
 
