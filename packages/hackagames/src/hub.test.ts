@@ -1,8 +1,11 @@
 import {
+  createTestNetwork,
   EPHEMERAL,
+  networkNamespacesUnavailable,
   type RoleChild,
   runRoleProcess,
   startRole,
+  type TestNetwork,
   watchLog,
 } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -300,3 +303,79 @@ describe("hub: tables that die, hang, come back and stop (real processes)", () =
     for (const socket of [atA.raw, atB.raw, atC.raw, lonely, last]) socket.close();
   });
 });
+
+describe("hub: stopping while idle", () => {
+  it("a table exits 0 on SIGINT and the hub on SIGTERM", async () => {
+    const { hub, tables } = await hubProcess();
+    const lone = await tableProcess(tables, "lone");
+    lone.signal("SIGINT");
+    expect((await lone.exited).code).toBe(0);
+    await hub.waitForLine(/table lone \(connect4\) left/);
+    hub.signal("SIGTERM");
+    const result = await hub.exited;
+    expect(result.stdout).toContain("[hub] stopped: 0 player(s) seated, 1 table(s) gone");
+    expect(result.code).toBe(0);
+  });
+});
+
+// A table on another machine: its own network namespace, and a silent cut (no FIN, no RST).
+const noNetns = networkNamespacesUnavailable();
+describe.skipIf(noNetns)(
+  `hub: a table across a network partition${noNetns ? ` (skipped: needs root and Linux network namespaces: ${noNetns})` : ""}`,
+  () => {
+    let network: TestNetwork | undefined;
+    afterEach(async () => {
+      await network?.remove();
+    });
+
+    it("a cut table is lost like a dead one (its players told), and used again once healed", async () => {
+      network = await createTestNetwork(["hub", "far"]);
+      const { hosts } = network;
+      const hub = runRoleProcess(
+        "src/hub.ts",
+        [
+          ...["--bind", "tcp://127.0.0.1:1400", "--tables", `tcp://${hosts.hub!.address}:1402`],
+          ...["--heartbeat-ms", "500"],
+        ],
+        { host: hosts.hub! },
+      );
+      await hub.waitForLine(/tables connect to/);
+      const far = runRoleProcess(
+        "src/game-server.ts",
+        [
+          ...["--hub", `tcp://${hosts.hub!.address}:1402`, "--name", "far", "--publish", ""],
+          ...["--heartbeat-ms", "500", "--games", "100000", "--seed", "3"],
+        ],
+        { host: hosts.far! },
+      );
+      await far.waitForLine(/seated at the hub/);
+      // The players live on the hub's host; the session is long: it is in play at the cut.
+      const players = ["p1", "p2"].map((name) =>
+        runRoleProcess("src/bot.ts", ["--connect", "tcp://127.0.0.1:1400", "--name", name], {
+          host: hosts.hub!,
+        }),
+      );
+      await far.waitForLine(/game 2 move 1:/);
+      const since = far.lines.length;
+      await network.cut("far");
+      for (const player of players) {
+        const result = await player.exited;
+        expect(result.stdout).toMatch(/session over \(error table lost: far: silent for \d+ ms\)/);
+        expect(result.code).toBe(0);
+      }
+      await far.waitForLine(/the hub has been silent for \d+ ms/, { since });
+      await network.heal("far");
+      await far.waitForLine(/seated at the hub/, { since });
+      const hubSince = hub.lines.length;
+      const next = runRoleProcess("src/bot.ts", ["--connect", "tcp://127.0.0.1:1400"], {
+        host: hosts.hub!,
+      });
+      await hub.waitForLine(/seated at table far \(connect4\)/, { since: hubSince });
+      next.signal("SIGTERM");
+      expect((await next.exited).code).toBe(0);
+      for (const role of [far, hub]) role.signal("SIGTERM");
+      expect((await far.exited).code).toBe(0);
+      expect((await hub.exited).code).toBe(0);
+    });
+  },
+);
