@@ -206,6 +206,40 @@ describe("hub: bad input from tables and players, while a real session goes on",
   });
 });
 
+describe("hub: a player that vanishes", () => {
+  it("the hub tells its table (GONE), which applies its rule: the game is forfeited", async () => {
+    const log = watchLog();
+    const hub = startRole(runHub, quickHub);
+    const [players, tables] = await hub.ready;
+    const server = startRole(runGameServer, table(tables!, "connect4", "c4", 1));
+    await server.ready;
+    const first = plainPlayer(players!, "first");
+    const second = plainPlayer(players!, "second");
+    expect(await say(first, "player")).toBe("yes");
+    expect(await say(second, "player")).toBe("yes");
+    const woken = say(second, "ready");
+    expect(await say(first, "ready")).toMatch(/^wake-up\n/);
+    expect(await woken).toMatch(/^wake-up\n/);
+    await second.send("ready"); // it waits for its perception...
+    expect(await say(first, "ready")).toMatch(/^perception\n/);
+    second.close(); // ...and vanishes
+    // Our move: the table answers the vanished player, the hub cannot deliver it.
+    const after = await say(first, "1 0 0 0 : D");
+    await log.waitFor(/0x7365636f6e64 has gone; telling table c4/);
+    await log.waitFor(/player 2 has left: disconnected \(the hub could not reach it\)/);
+    expect(after).toMatch(/^sleep\nresult 1\n/); // the vanished player forfeits
+    expect(await say(first, "ready")).toBe("stop");
+    const [report] = await server.done;
+    expect(report!.games[0]!.forfeit).toEqual({
+      seat: 2,
+      reason: "disconnected (the hub could not reach it)",
+    });
+    first.close();
+    hub.stop();
+    await hub.done;
+  });
+});
+
 /** The hub or a table as a child process; its endpoint(s) from its log. */
 async function hubProcess(): Promise<{ hub: RoleChild; players: string; tables: string }> {
   const hub = runRoleProcess("src/hub.ts", [
