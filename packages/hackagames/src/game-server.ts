@@ -1,6 +1,10 @@
 // HackaGames game server: a ROUTER that seats REQ players and asks each in turn for its action.
-// Talks to: bot.ts, human.ts or any HackaGames player (REQ); spectator.ts (SUB) on its XPUB.
-// Run: pnpm --filter hackagames game-server [--game connect4|421-solo|421-duo] [--games 3] [--sessions 0]
+// Step 3: with --hub, the same game is a table behind a hub: a DEALER connected to it instead.
+// Talks to: bot.ts, human.ts or any HackaGames player (REQ), directly or through hub.ts;
+// spectator.ts (SUB) on its XPUB.
+// Run: pnpm --filter hackagames game-server [--game connect4|421-solo|421-duo] [--games 3] [--hub tcp://localhost:1402]
+
+import { setTimeout as wait } from "node:timers/promises";
 import {
   attach,
   closeOnAbort,
@@ -18,6 +22,8 @@ import { type AnyGame, type Random, seededRandom } from "./games/rules.ts";
 import { decodePod, encodePod, type Pod, PodError } from "./pod.ts";
 import {
   GAME_PORT,
+  HEARTBEAT_LIVENESS,
+  HEARTBEAT_MS,
   MAX_MESSAGE_BYTES,
   perceptionMessage,
   READY,
@@ -26,7 +32,8 @@ import {
   sleepMessage,
   wakeUpMessage,
 } from "./protocol.ts";
-import { type Heard, type Player, Seats } from "./seats.ts";
+import { type Heard, type Player, RouterLink, Seats } from "./seats.ts";
+import { TableLink } from "./table-link.ts";
 
 export const gameServerDefaults = {
   bind: [`tcp://*:${GAME_PORT}`],
@@ -54,6 +61,14 @@ export const gameServerDefaults = {
   waitSpectators: 0,
   /** Seed for the dice; 0 picks a new one each run. */
   seed: 0,
+  /**
+   * Step 3: the hub's table endpoint (tcp://host:1402). When set, the server binds no ROUTER:
+   * it connects to the hub as a table and plays the sessions of the players the hub seats.
+   */
+  hub: "",
+  /** With --hub: the beat both sides send; silence of `liveness` beats means the other is lost. */
+  heartbeatMs: HEARTBEAT_MS,
+  liveness: HEARTBEAT_LIVENESS,
   name: "game",
 };
 export type GameServerOptions = typeof gameServerDefaults & RoleControl;
@@ -87,13 +102,54 @@ interface Table {
 /**
  * Serves sessions until the count is reached or it is stopped; returns their reports. A session
  * seats the players, plays the games (seats rotating), puts the players to sleep with their
- * score after each game, and ends with "stop".
+ * score after each game, and ends with "stop". The players come through our own ROUTER, or
+ * with --hub through a hub: the same sessions either way.
  */
 export async function runGameServer(
   options: GameServerOptions,
   rules: AnyGame = gameNamed(options.game),
 ): Promise<SessionReport[]> {
   const log = roleLog(options.name);
+  const publisher = new XPublisher({ linger: 0 });
+  closeOnAbort(options.signal, publisher);
+  const published: string[] = [];
+  for (const endpoint of options.publish.filter(Boolean)) {
+    await publisher.bind(endpoint);
+    log.info(`publishing moves on ${publisher.lastEndpoint ?? endpoint}`);
+    published.push(publisher.lastEndpoint ?? endpoint);
+  }
+  const broadcast = new Broadcast(publisher, log);
+  const watching = broadcast.watch();
+  const base = { rules, broadcast, random: seededRandom(options.seed), options, log };
+  const reports: SessionReport[] = [];
+  try {
+    if (options.hub) await serveThroughHub(base, published, reports);
+    else await serveOnRouter(base, published, reports);
+  } finally {
+    publisher.close(); // also when a game's rules throw
+  }
+  await watching;
+  log.info(`stopped after ${reports.length} session(s)`);
+  return reports;
+}
+
+/** Plays sessions on these seats until the count is reached or the seats' link closes. */
+async function serveSessions(table: Table, reports: SessionReport[]): Promise<void> {
+  const { options } = table;
+  while (options.sessions === 0 || reports.length < options.sessions) {
+    const report = await playSession(table, reports.length + 1);
+    if (!report) return; // the link closed while we waited for players
+    reports.push(report);
+  }
+}
+
+/** Step 2: our own ROUTER on :1400. */
+async function serveOnRouter(
+  base: Omit<Table, "seats">,
+  published: string[],
+  reports: SessionReport[],
+): Promise<void> {
+  const { options, log } = base;
   // mandatory: a send to a peer that has gone fails (EHOSTUNREACH) instead of vanishing.
   // heartbeats: libzmq pings every peer and drops one that stops answering; a REQ player's
   // libzmq answers the pings itself, so players need no code for it.
@@ -105,19 +161,9 @@ export async function runGameServer(
     heartbeatInterval: 1000,
     heartbeatTimeout: 3000,
   });
-  const publisher = new XPublisher({ linger: 0 });
-  closeOnAbort(options.signal, router, publisher);
+  closeOnAbort(options.signal, router);
   const endpoints = await attach(router, options, log);
-  for (const endpoint of options.publish) {
-    await publisher.bind(endpoint);
-    log.info(`publishing moves on ${publisher.lastEndpoint ?? endpoint}`);
-    endpoints.push(publisher.lastEndpoint ?? endpoint);
-  }
-  options.onReady?.(endpoints); // the game endpoint(s) first, then the spectator endpoint(s)
-
-  const seats = new Seats(router, log);
-  const broadcast = new Broadcast(publisher, log);
-  const serving = Promise.all([seats.serve(), broadcast.watch()]);
+  options.onReady?.([...endpoints, ...published]); // the game endpoint(s), then the spectators'
   // #region disconnect
   // The event says a peer has gone, but it names our own endpoint, not the peer, and there is
   // no safe way to ask a REQ player "are you there?" (see the docs). So we only log it: a player
@@ -129,31 +175,51 @@ export async function runGameServer(
     );
   });
   // #endregion
-  const table: Table = {
-    rules,
-    seats,
-    broadcast,
-    random: seededRandom(options.seed),
-    options,
-    log,
-  };
-
-  const reports: SessionReport[] = [];
+  const seats = new Seats(new RouterLink(router), log);
+  const serving = seats.serve();
   try {
-    for (let session = 1; options.sessions === 0 || session <= options.sessions; session++) {
-      const report = await playSession(table, session);
-      if (!report) break; // stopped while waiting for players
-      reports.push(report);
-      if (router.closed) break;
-    }
+    await serveSessions({ ...base, seats }, reports);
   } finally {
-    router.close(); // also when a game's rules throw: never leave the port bound
-    publisher.close();
+    router.close(); // never leave the port bound
   }
   await serving;
-  log.info(`stopped after ${reports.length} session(s)`);
-  return reports;
 }
+
+// #region through-hub
+/**
+ * Step 3: a table behind a hub. The same seats and sessions, on a link to the hub; when the
+ * hub is lost (silence, or it disconnects us) the session in play ends, and we connect again.
+ */
+async function serveThroughHub(
+  base: Omit<Table, "seats">,
+  published: string[],
+  reports: SessionReport[],
+): Promise<void> {
+  const { options, log, rules } = base;
+  let ready = false;
+  while (!options.signal?.aborted) {
+    const link = new TableLink(
+      { ...options, game: options.game, seats: rules.players, signal: options.signal },
+      log,
+    );
+    const seats = new Seats(link, log);
+    const serving = seats.serve();
+    if (!ready) {
+      void link.welcomed.then(() => options.onReady?.([options.hub, ...published]));
+      ready = true;
+    }
+    await serveSessions({ ...base, seats }, reports);
+    const done = options.sessions > 0 && reports.length >= options.sessions;
+    if (done) link.close("all sessions served", true);
+    await serving;
+    if (done || options.signal?.aborted) break;
+    log.warn(`${link.ended}; connecting to the hub again in ${options.heartbeatMs} ms`);
+    await wait(options.heartbeatMs, undefined, { signal: options.signal }).catch((error) => {
+      if (!options.signal?.aborted) throw error; // stopped while pausing: the loop ends
+    });
+  }
+}
+// #endregion
 
 /** One session: seat the players, play the games with rotating seats, then "stop". */
 async function playSession(table: Table, session: number): Promise<SessionReport | undefined> {

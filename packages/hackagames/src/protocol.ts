@@ -101,3 +101,46 @@ export function readGameMessage(text: string): GameMessage {
       );
   }
 }
+
+// #region hub
+// Step 3, the hub: players connect to the hub's ROUTER on GAME_PORT exactly as they would to a
+// game (nothing above changes for them); tables (game servers started with --hub) connect a
+// DEALER to the hub's second ROUTER on TABLE_PORT. Every hub<->table message starts with the
+// protocol frame and a command frame; see docs/hackagames.md, "The hub<->table frames".
+
+/** Where tables connect to the hub. */
+export const TABLE_PORT = 1402;
+/** First frame of every hub<->table message: the protocol and its version. */
+export const TABLE_PROTOCOL = "HGT01";
+
+/** Table -> hub: `HELLO <game> <seats> <name>`, the table's first message. */
+export const HELLO = "HELLO";
+/** Table -> hub: `SEATS <free>`: how many seats the table can fill now (0 while it plays). */
+export const SEATS = "SEATS";
+/** Table -> hub: `REPLY <player id> <text>`: the answer to that player's last request. */
+export const REPLY = "REPLY";
+/** Table -> hub: `BYE`: the table is stopping; the hub stops its players and forgets it. */
+export const BYE = "BYE";
+/** Hub -> table: `WELCOME`, the answer to HELLO: the table is in the hub's list. */
+export const WELCOME = "WELCOME";
+/** Hub -> table: `REQUEST <player id> <empty> <text>`: a player's request, as a ROUTER gives it. */
+export const REQUEST = "REQUEST";
+/** Hub -> table: `GONE <player id>`: the hub could not deliver a reply; the player has gone. */
+export const GONE = "GONE";
+/** Hub -> table: `DISCONNECT <reason>`: the hub does not know this table (any more): HELLO again. */
+export const DISCONNECT = "DISCONNECT";
+/** Both ways: `HEARTBEAT`, sent every heartbeat interval; any message counts as one. */
+export const HEARTBEAT = "HEARTBEAT";
+
+/** Guide-style defaults (the Paranoid Pirate's): a beat a second, silence of 3 beats is death. */
+export const HEARTBEAT_MS = 1000;
+export const HEARTBEAT_LIVENESS = 3;
+/** The most seats a table may claim: more is refused as a lie (no game of ours has more than 2). */
+export const MAX_SEATS = 16;
+/** Longest game name a table may announce. */
+export const MAX_GAME_NAME = 40;
+
+/** What a player hears when the table it sits at is lost: `stop\nerror table lost: <why>`. */
+export const tableLostMessage = (why: string): string =>
+  `${STOP}\nerror table lost: ${why.replace(/\s+/g, " ")}`;
+// #endregion

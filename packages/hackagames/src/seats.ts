@@ -2,7 +2,9 @@
 // checks it, and files it under the player who sent it; the game asks for a player's next
 // request with a deadline. A REQ player always waits for exactly one reply, so the table
 // *holds* each player's last request until the game has something to say to that player.
-// Talks to: players (REQ) over the ROUTER that game-server.ts binds.
+// The seats do not care how the players' messages arrive: through the game server's own ROUTER
+// (RouterLink, step 2) or relayed by a hub (TableLink in table-link.ts, step 3).
+// Talks to: players (REQ) over the ROUTER that game-server.ts binds, or through hub.ts.
 import { describeFrame, type Logger } from "@zmq-patterns/helpers";
 import type { Router } from "zeromq";
 import { JOIN, MAX_REQUEST_BYTES, NOP, READY, stopMessage, YES } from "./protocol.ts";
@@ -47,6 +49,52 @@ export function checkRequestFrames(frames: Buffer[]): string | undefined {
   return undefined;
 }
 
+// #region link
+/** What reaches the seats: a player's message (its frames after the routing id), or news that it has gone. */
+export type LinkEvent =
+  | { kind: "message"; id: Buffer; frames: Buffer[] }
+  | { kind: "gone"; id: Buffer; reason: string };
+
+/** How the seats reach their players: a ROUTER of our own, or a hub relaying for us. */
+export interface PlayerLink {
+  /** Every event until the link closes. */
+  events(): AsyncIterable<LinkEvent>;
+  /** Sends `text` as the reply to the player's request; false if it cannot be delivered. */
+  send(id: Buffer, text: string): Promise<boolean>;
+  /** Says how many seats are free now (a hub uses it to seat players); a ROUTER needs none. */
+  seats?(free: number): void;
+  readonly closed: boolean;
+}
+
+/** Step 2: the game server's own ROUTER. */
+export class RouterLink implements PlayerLink {
+  constructor(private readonly router: Router) {}
+
+  get closed(): boolean {
+    return this.router.closed;
+  }
+
+  async *events(): AsyncIterable<LinkEvent> {
+    for await (const [id, ...frames] of this.router) {
+      if (id) yield { kind: "message", id, frames };
+    }
+  }
+
+  /** False when the peer is unreachable: gone (EHOSTUNREACH), or not reading (EAGAIN). */
+  async send(id: Buffer, text: string): Promise<boolean> {
+    if (this.router.closed) return false;
+    try {
+      await this.router.send([id, "", text]); // the empty delimiter a REQ socket expects
+      return true;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (this.router.closed || code === "EHOSTUNREACH" || code === "EAGAIN") return false;
+      throw error;
+    }
+  }
+}
+// #endregion
+
 /** Players joining a session that has not started yet. */
 interface Gathering {
   count: number;
@@ -64,15 +112,19 @@ export class Seats {
   private sending: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly router: Router,
+    private readonly link: PlayerLink,
     private readonly log: Logger,
   ) {}
 
   // #region receive-loop
   /** The receive loop: files every message under its sender, until the ROUTER closes. */
   async serve(): Promise<void> {
-    for await (const [id, ...frames] of this.router) {
-      if (!id) continue;
+    for await (const event of this.link.events()) {
+      if (event.kind === "gone") {
+        this.gone(event.id, event.reason);
+        continue;
+      }
+      const { id, frames } = event;
       const key = id.toString("hex");
       // A REQ peer puts an empty delimiter frame before its request; anything else is not a
       // HackaGames player, and there is no reply it could read: log it and go on.
@@ -102,7 +154,7 @@ export class Seats {
         await this.send(id, NOP);
       }
     }
-    // The ROUTER has closed: nobody will answer any more.
+    // The link has closed: nobody will answer any more.
     for (const player of [...this.players.values()]) this.leave(player, "the game server stopped");
     this.gathering?.finish(undefined);
   }
@@ -143,6 +195,7 @@ export class Seats {
     const player: Player = { number, id, held: true, late: false, missed: 0 };
     this.players.set(key, player);
     gathering.joined.push(player);
+    this.link.seats?.(gathering.count - gathering.joined.length); // before the "yes" it costs
     if (!(await this.reply(player, YES))) return;
     this.log.info(`0x${key} joined as ${playerName(player)}`);
     void this.awaitReady(player, gathering);
@@ -153,6 +206,9 @@ export class Seats {
     const heard = await this.listen(player, Number.POSITIVE_INFINITY);
     if (heard.kind === "request" && heard.text === READY && !heard.problem) {
       gathering.ready.add(player);
+      this.log.info(
+        `${playerName(player)} is ready (${gathering.ready.size} of ${gathering.count})`,
+      );
     } else if (heard.kind === "request") {
       this.leave(player, "spoke out of turn", "protocol");
     }
@@ -162,8 +218,10 @@ export class Seats {
   private checkGathering(): void {
     const gathering = this.gathering;
     if (!gathering) return;
+    const before = gathering.joined.length;
     gathering.joined = gathering.joined.filter((player) => !player.left);
     const { joined, count, ready } = gathering;
+    if (joined.length < before) this.link.seats?.(count - joined.length); // seats free again
     if (joined.length < count || !joined.every((player) => ready.has(player))) return;
     joined.forEach((player, index) => {
       player.number = index + 1; // numbered in join order, without those who left
@@ -176,7 +234,7 @@ export class Seats {
    * Resolves with them, numbered in join order; undefined if the server stops first.
    */
   gather(count: number): Promise<Player[] | undefined> {
-    if (this.router.closed) return Promise.resolve(undefined);
+    if (this.link.closed) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       this.gathering = {
         count,
@@ -187,6 +245,7 @@ export class Seats {
           resolve(players);
         },
       };
+      this.link.seats?.(count);
     });
   }
 
@@ -283,27 +342,22 @@ export class Seats {
     this.checkGathering();
   }
 
+  /** The link says this player has gone (a hub could not deliver its reply). */
+  private gone(id: Buffer, reason: string): void {
+    const key = id.toString("hex");
+    this.departed.delete(key);
+    const player = this.players.get(key);
+    if (player) this.leave(player, reason);
+  }
+
   /** The session is over: these players are strangers again (they may join the next one). */
   release(players: Player[]): void {
     for (const player of players) this.players.delete(player.id.toString("hex"));
   }
 
-  /**
-   * One send at a time on the ROUTER (zeromq.js allows one in flight). False when the peer is
-   * unreachable: gone (EHOSTUNREACH), or not reading (EAGAIN once the send time-out passes).
-   */
+  /** One send at a time on the link (zeromq.js allows one in flight); false if undeliverable. */
   private send(id: Buffer, text: string): Promise<boolean> {
-    const sent = this.sending.then(async () => {
-      if (this.router.closed) return false;
-      try {
-        await this.router.send([id, "", text]); // the empty delimiter a REQ socket expects
-        return true;
-      } catch (error) {
-        const code = (error as { code?: string }).code;
-        if (this.router.closed || code === "EHOSTUNREACH" || code === "EAGAIN") return false;
-        throw error;
-      }
-    });
+    const sent = this.sending.then(() => this.link.send(id, text));
     this.sending = sent.catch(() => false);
     return sent;
   }

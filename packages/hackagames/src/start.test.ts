@@ -35,6 +35,26 @@ describe("pnpm --filter hackagames start", () => {
     expect(result.code).toBe(0);
   });
 
+  it("hub: three tables behind one hub; the killed table's bots are told, the others finish", async () => {
+    const result = await runRoleProcess("src/start.ts", ["hub", "--free-ports"]).exited;
+    expect(result.stdout).toContain("[start] killing c4-b now (SIGKILL)");
+    expect(result.stdout).toMatch(
+      /\[hub\] W: table c4-b \(connect4\) lost \((silent for \d+ ms|unreachable)\): 2 player/,
+    );
+    for (const victim of ["bot-3", "bot-4"]) {
+      expect(result.stdout).toMatch(
+        new RegExp(`\\[${victim}\\] session over \\(error table lost: c4-b: `),
+      );
+    }
+    for (const survivor of ["bot-1", "bot-2", "bot-5", "bot-6"]) {
+      expect(result.stdout).toMatch(
+        new RegExp(`\\[${survivor}\\] session over: results -?\\d -?\\d -?\\d\\n`),
+      );
+    }
+    expect(result.stdout).toContain("[start] every role ended cleanly");
+    expect(result.code).toBe(0);
+  });
+
   it("seed: the ROUTER answers alice, bob and carol by name", async () => {
     const result = await runRoleProcess("src/start.ts", ["seed", "--free-ports"]).exited;
     for (const name of ["alice", "bob", "carol"]) {
@@ -49,7 +69,7 @@ describe("pnpm --filter hackagames start", () => {
   it("refuses an unknown scenario and names the real ones", async () => {
     const result = await runRoleProcess("src/start.ts", ["nonsense"]).exited;
     expect(result.stderr).toContain(
-      'no scenario "nonsense"; choose one of: connect4, 421-duo, 421-solo, seed',
+      'no scenario "nonsense"; choose one of: connect4, 421-duo, 421-solo, hub, seed',
     );
     expect(result.code).toBe(2);
   });
