@@ -47,8 +47,16 @@ export function titanicScenario(brokerPort: number): Scenario {
     faults: [
       // Killed while the worker executes request 2: its reply never reaches Titanic's disk, so the
       // restarted Titanic sends it again (at least once: the worker executes it twice).
-      { after: { role: "echo", line: /request: Hello world 2/ }, action: "kill", target: "titanic" },
-      { after: { role: "titanic-client", line: /W: no reply/ }, action: "restart", target: "titanic" },
+      {
+        after: { role: "echo", line: /request: Hello world 2/ },
+        action: "kill",
+        target: "titanic",
+      },
+      {
+        after: { role: "titanic-client", line: /W: no reply/ },
+        action: "restart",
+        target: "titanic",
+      },
     ],
   };
 }

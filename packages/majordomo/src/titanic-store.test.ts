@@ -16,6 +16,7 @@ const recordingLog = () => {
   };
   return { log, lines };
 };
+const uuidsOf = (pending: { uuid: string }[]) => pending.map(({ uuid }) => uuid);
 const texts = (frames: Buffer[] | undefined) => frames?.map((frame) => frame.toString());
 
 describe("the Titanic store", () => {
@@ -31,7 +32,7 @@ describe("the Titanic store", () => {
       body: ["Hello", "world"],
     });
     expect(store.status(uuid)).toBe("pending");
-    expect(store.pending()).toEqual([uuid]);
+    expect(store.pending()).toEqual([{ uuid, service: "echo" }]);
 
     expect(await store.storeReply(uuid, [Buffer.from("Hello world")])).toBe("stored");
     expect(store.status(uuid)).toBe("answered");
@@ -79,11 +80,11 @@ describe("the Titanic store", () => {
     const { log, lines } = recordingLog();
     const second = await openTitanicStore(dir, log); // the process "restarted"
     expect(lines).toContain(`store: ${dir}: 3 request(s), 2 pending`);
-    expect(second.pending()).toEqual([uuids[0], uuids[2]]);
+    expect(uuidsOf(second.pending())).toEqual([uuids[0], uuids[2]]);
     expect(second.status(uuids[1]!)).toBe("answered");
     expect(second.status(uuids[3]!)).toBe("unknown");
     const later = await second.storeRequest("echo", [Buffer.from("5")]);
-    expect(second.pending()).toEqual([uuids[0], uuids[2], later]);
+    expect(uuidsOf(second.pending())).toEqual([uuids[0], uuids[2], later]);
   });
 
   it("survives torn writes: a leftover temporary file, a truncated request, a garbage reply", async () => {
@@ -112,7 +113,7 @@ describe("the Titanic store", () => {
       [`${torn}.request.tmp`, `${truncated}.request`, `${answered}.reply`, "notes.txt"].sort(),
     );
     // The damaged reply's request is pending again; the whole request is untouched.
-    expect(second.pending()).toEqual([kept, answered]);
+    expect(uuidsOf(second.pending())).toEqual([kept, answered]);
     expect(second.status(torn)).toBe("unknown");
     expect(second.status(truncated)).toBe("unknown");
     expect(texts((await second.readRequest(kept))?.body)).toEqual(["kept"]);

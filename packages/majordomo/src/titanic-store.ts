@@ -44,8 +44,8 @@ export interface StoredRequest {
 
 export interface TitanicStore {
   readonly dir: string;
-  /** Uuids accepted and not answered yet, oldest first. */
-  pending(): string[];
+  /** Requests accepted and not answered yet, oldest first (from memory: no disk read). */
+  pending(): { uuid: string; service: string }[];
   status(uuid: string): RequestStatus;
   /** Stores a new request; resolves with its uuid once it is on disk. */
   storeRequest(service: string, body: Buffer[]): Promise<string>;
@@ -128,7 +128,7 @@ async function writeDurably(dir: string, path: string, text: string): Promise<vo
 export async function openTitanicStore(dir: string, log: Logger): Promise<TitanicStore> {
   await mkdir(join(dir, DAMAGED_DIR), { recursive: true });
   // What is on disk, in memory: seq and whether answered, per uuid. We are the only writer.
-  const requests = new Map<string, { seq: number; answered: boolean }>();
+  const requests = new Map<string, { seq: number; service: string; answered: boolean }>();
   const setAside = async (name: string, why: string) => {
     log.warn(`store: ${name} ${why}; moved to ${join(dir, DAMAGED_DIR)}/`);
     await rename(join(dir, name), join(dir, DAMAGED_DIR, name));
@@ -147,8 +147,10 @@ export async function openTitanicStore(dir: string, log: Logger): Promise<Titani
       await setAside(name, "is not a Titanic file");
     } else if (kind === REQUEST) {
       const request = parseRequest(await readFile(join(dir, name), "utf8"));
-      if (request) requests.set(uuid.toLowerCase(), { seq: request.seq, answered: false });
-      else await setAside(name, "is damaged (not a whole request)");
+      if (request) {
+        const { seq, service } = request;
+        requests.set(uuid.toLowerCase(), { seq, service, answered: false });
+      } else await setAside(name, "is damaged (not a whole request)");
     } else if (parseReply(await readFile(join(dir, name), "utf8"))) {
       replies.add(uuid.toLowerCase());
     } else {
@@ -194,7 +196,7 @@ export async function openTitanicStore(dir: string, log: Logger): Promise<Titani
       [...requests.entries()]
         .filter(([, request]) => !request.answered)
         .sort(([, a], [, b]) => a.seq - b.seq)
-        .map(([uuid]) => uuid),
+        .map(([uuid, { service }]) => ({ uuid, service })),
     status(uuid) {
       if (!isUuid(uuid)) return "unknown";
       const request = requests.get(uuid.toLowerCase());
@@ -207,7 +209,7 @@ export async function openTitanicStore(dir: string, log: Logger): Promise<Titani
         const seq = nextSeq++;
         const file: RequestFile = { seq, service, body: body.map(encodeFrame) };
         await writeDurably(dir, requestPath(uuid), `${JSON.stringify(file)}\n`);
-        requests.set(uuid, { seq, answered: false });
+        requests.set(uuid, { seq, service, answered: false });
         return uuid;
       }),
     async readRequest(uuid) {

@@ -185,15 +185,17 @@ export async function runTitanic(options: TitanicOptions): Promise<TitanicCounts
   while (!client.closed) {
     const answeredBefore = counts.answered;
     const absent = new Set<string>(); // services mmi.service said have no worker, this pass
-    for (const uuid of store.pending()) {
+    for (const { uuid, service } of store.pending()) {
       if (client.closed) break;
-      const request = await store.readRequest(uuid);
-      if (!request || absent.has(request.service)) continue; // closed meanwhile, or no worker
-      const [status] = (await client.request(MMI_SERVICE, request.service)) ?? [];
+      if (absent.has(service)) continue;
+      // MMI (RFC 8): is there a worker for it? If not, the request waits on disk.
+      const [status] = (await client.request(MMI_SERVICE, service)) ?? [];
       if (status?.toString() !== MMI_FOUND) {
-        absent.add(request.service);
+        absent.add(service);
         continue;
       }
+      const request = await store.readRequest(uuid);
+      if (!request) continue; // closed meanwhile
       counts.dispatched += 1;
       log.info(`dispatching ${uuid} to "${request.service}"`);
       const reply = await client.request(request.service, ...request.body);
