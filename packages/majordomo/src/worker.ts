@@ -2,6 +2,7 @@
 // which says READY, heartbeats, and reconnects when the broker goes quiet or says DISCONNECT.
 // Talks to: broker.ts (or the Guide's mdbroker in any language), through worker-api.ts.
 // Run: pnpm --filter majordomo worker [--connect tcp://localhost:5555] [--service echo] [--heartbeat-ms 2500]
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   isMain,
   parseFlags,
@@ -47,7 +48,13 @@ export async function runWorker(options: WorkerOptions): Promise<{ answered: num
 
   for await (const request of worker.requests()) {
     if (options.verbose) log.info(`request: ${request.body.map(String).join(" ")}`);
-    if (options.workMs > 0) await new Promise((resolve) => setTimeout(resolve, options.workMs));
+    if (options.workMs > 0) {
+      try {
+        await sleep(options.workMs, undefined, { signal: options.signal }); // "heavy work"
+      } catch {
+        break; // stopped while working: the client's retry will find another worker
+      }
+    }
     await worker.reply(request, ...request.body); // echo: the request is the reply
   }
 
