@@ -82,6 +82,8 @@ describe("the Titanic store", () => {
     expect(lines).toContain(`store: ${dir}: 3 request(s), 2 pending`);
     expect(uuidsOf(second.pending())).toEqual([uuids[0], uuids[2]]);
     expect(second.status(uuids[1]!)).toBe("answered");
+    expect(second.answered().map(({ uuid }) => uuid)).toEqual([uuids[1]]);
+    expect(second.answered()[0]!.answeredAt).toBeGreaterThan(0); // the reply file's time
     expect(second.status(uuids[3]!)).toBe("unknown");
     const later = await second.storeRequest("echo", [Buffer.from("5")]);
     expect(uuidsOf(second.pending())).toEqual([uuids[0], uuids[2], later]);

@@ -9,7 +9,7 @@
 // The queue of pending requests is the directory itself: a request with no reply. At start-up
 // it is read back in acceptance order (seq); anything unreadable is moved to <dir>/damaged/.
 import { randomUUID } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "@zmq-patterns/helpers";
 
@@ -46,6 +46,8 @@ export interface TitanicStore {
   readonly dir: string;
   /** Requests accepted and not answered yet, oldest first (from memory: no disk read). */
   pending(): { uuid: string; service: string }[];
+  /** Requests answered and not closed yet, with when their reply was stored (ms since 1970). */
+  answered(): { uuid: string; answeredAt: number }[];
   status(uuid: string): RequestStatus;
   /** Stores a new request; resolves with its uuid once it is on disk. */
   storeRequest(service: string, body: Buffer[]): Promise<string>;
@@ -128,7 +130,10 @@ async function writeDurably(dir: string, path: string, text: string): Promise<vo
 export async function openTitanicStore(dir: string, log: Logger): Promise<TitanicStore> {
   await mkdir(join(dir, DAMAGED_DIR), { recursive: true });
   // What is on disk, in memory: seq and whether answered, per uuid. We are the only writer.
-  const requests = new Map<string, { seq: number; service: string; answered: boolean }>();
+  const requests = new Map<
+    string,
+    { seq: number; service: string; answered: boolean; answeredAt?: number }
+  >();
   const setAside = async (name: string, why: string) => {
     log.warn(`store: ${name} ${why}; moved to ${join(dir, DAMAGED_DIR)}/`);
     await rename(join(dir, name), join(dir, DAMAGED_DIR, name));
@@ -136,7 +141,7 @@ export async function openTitanicStore(dir: string, log: Logger): Promise<Titani
 
   // Start-up: read every file back, set aside what cannot be used, never refuse to start.
   const names = await readdir(dir);
-  const replies = new Set<string>();
+  const replies = new Map<string, number>(); // uuid -> when the reply was written
   for (const name of names.sort()) {
     if (name === DAMAGED_DIR) continue;
     const uuid = name.slice(0, name.indexOf("."));
@@ -152,14 +157,14 @@ export async function openTitanicStore(dir: string, log: Logger): Promise<Titani
         requests.set(uuid.toLowerCase(), { seq, service, answered: false });
       } else await setAside(name, "is damaged (not a whole request)");
     } else if (parseReply(await readFile(join(dir, name), "utf8"))) {
-      replies.add(uuid.toLowerCase());
+      replies.set(uuid.toLowerCase(), (await stat(join(dir, name))).mtimeMs);
     } else {
       await setAside(name, "is damaged (not a whole reply); its request will be sent again");
     }
   }
-  for (const uuid of replies) {
+  for (const [uuid, answeredAt] of replies) {
     const request = requests.get(uuid);
-    if (request) request.answered = true;
+    if (request) Object.assign(request, { answered: true, answeredAt });
     else {
       // close() deletes the request first: a crash in between leaves only the reply.
       log.info(`store: ${uuid}${REPLY} has no request (closed during a crash); deleted`);
@@ -197,6 +202,10 @@ export async function openTitanicStore(dir: string, log: Logger): Promise<Titani
         .filter(([, request]) => !request.answered)
         .sort(([, a], [, b]) => a.seq - b.seq)
         .map(([uuid, { service }]) => ({ uuid, service })),
+    answered: () =>
+      [...requests.entries()]
+        .filter(([, request]) => request.answered)
+        .map(([uuid, request]) => ({ uuid, answeredAt: request.answeredAt ?? 0 })),
     status(uuid) {
       if (!isUuid(uuid)) return "unknown";
       const request = requests.get(uuid.toLowerCase());
@@ -228,7 +237,7 @@ export async function openTitanicStore(dir: string, log: Logger): Promise<Titani
         if (request.answered) return "duplicate" as const;
         const file: ReplyFile = { body: body.map(encodeFrame) };
         await writeDurably(dir, replyPath(id), `${JSON.stringify(file)}\n`);
-        request.answered = true;
+        Object.assign(request, { answered: true, answeredAt: Date.now() });
         return "stored" as const;
       }),
     async readReply(uuid) {
