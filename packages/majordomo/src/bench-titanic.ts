@@ -13,14 +13,14 @@ const SECONDS = 3;
 const STORE_WRITES = 500;
 
 /** The store alone, no network: durable writes a second, and the time each takes. */
-async function storeAlone(): Promise<{ perSecond: number; us: number }> {
+async function storeAlone(): Promise<{ perSecond: number }> {
   rmSync(DIR, { recursive: true, force: true });
   const store = await openTitanicStore(DIR, roleLog("bench"));
   const body = [Buffer.from("Hello world")];
   const start = performance.now();
   for (let i = 0; i < STORE_WRITES; i++) await store.storeRequest("echo", body);
   const ms = performance.now() - start;
-  return { perSecond: (STORE_WRITES * 1000) / ms, us: (ms * 1000) / STORE_WRITES };
+  return { perSecond: (STORE_WRITES * 1000) / ms };
 }
 
 /** `clients` synchronous clients sending titanic.request for SECONDS; accepted requests a second. */
@@ -63,21 +63,37 @@ async function accepted(clients: number, withWorker: boolean): Promise<number> {
   return count / SECONDS;
 }
 
-const store = await storeAlone();
-const rows = [
+const RUNS = 3;
+/** Median and spread of RUNS runs of `measure`. */
+async function runs(measure: () => Promise<number>) {
+  const rates: number[] = [];
+  for (let run = 0; run < RUNS; run++) rates.push(await measure());
+  rates.sort((a, b) => a - b);
+  return { median: rates[Math.floor(RUNS / 2)]!, min: rates[0]!, max: rates[RUNS - 1]! };
+}
+const rows: [string, Awaited<ReturnType<typeof runs>>][] = [
   [
-    "the store alone (no network): durable writes",
-    store.perSecond,
-    `${store.us.toFixed(0)} µs each`,
+    "the store alone, no network (durable writes/s)",
+    await runs(async () => (await storeAlone()).perSecond),
   ],
-  ["1 client, no echo worker (requests pile up)", await accepted(1, false), ""],
-  ["4 clients, no echo worker", await accepted(4, false), ""],
-  ["1 client, an echo worker (the dispatcher stores replies too)", await accepted(1, true), ""],
+  ["1 client, no echo worker (requests pile up)", await runs(() => accepted(1, false))],
+  ["4 clients, no echo worker", await runs(() => accepted(4, false))],
+  ["1 client and an echo worker (replies stored too)", await runs(() => accepted(1, true))],
 ];
 rmSync(DIR, { recursive: true, force: true });
-console.log(`\nTitanic, fsync on (file and directory), ${SECONDS} s per row:\n`);
-console.log("| setup | accepted a second | note |");
-console.log("| --- | ---: | --- |");
-for (const [setup, rate, note] of rows) {
-  console.log(`| ${setup} | ${Math.round(rate as number).toLocaleString("en")} | ${note} |`);
+const n = (rate: number) => Math.round(rate).toLocaleString("en");
+console.log(`\nTitanic, fsync on (file and directory), ${SECONDS} s a run, ${RUNS} runs:\n`);
+console.log("| case | accepted/s (median) | spread (min–max) |");
+console.log("| --- | --- | --- |");
+for (const [name, { median, min, max }] of rows) {
+  console.log(`| ${name} | ${n(median)} | ${n(min)} – ${n(max)} |`);
 }
+const [alone, one, four, busy] = rows.map(([, { median }]) => median) as [
+  number,
+  number,
+  number,
+  number,
+];
+console.log(
+  `\nOne durable write took ${((1000 * 1000) / alone).toFixed(0)} µs; through the broker one client got ${((100 * one) / alone).toFixed(0)}% of the store's rate, 4 clients ${((100 * four) / alone).toFixed(0)}%, and with an echo worker answering (a reply file per request as well) ${((100 * busy) / alone).toFixed(0)}%.`,
+);
