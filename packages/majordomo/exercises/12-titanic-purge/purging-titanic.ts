@@ -160,8 +160,7 @@ export async function runPurgingTitanic(
       case "answered":
         try {
           const reply = await store.readReply(asked.uuid);
-          if (reply) return [OK, ...reply];
-          return [PENDING]; // closed meanwhile
+          return reply ? [OK, ...reply] : [UNKNOWN]; // none: closed meanwhile
         } catch (error) {
           log.error(`could not read the reply to ${asked.uuid}: ${failure(error)}`);
           return refuse(TITANIC_REPLY, "could not be read", ERROR);
