@@ -15,6 +15,7 @@ import {
 import { MajordomoClient } from "./client-api.ts";
 import {
   BROKER_ENDPOINT,
+  type Frame,
   HEARTBEAT_INTERVAL_MS,
   HEARTBEAT_LIVENESS,
   isMmi,
@@ -174,13 +175,25 @@ export async function runTitanic(options: TitanicOptions): Promise<TitanicCounts
 
   // #region dispatcher
   // The dispatcher: an ordinary MDP client, with a short time-out, going through the queue.
-  const client = new MajordomoClient({
-    broker,
-    timeoutMs: options.dispatchTimeoutMs,
-    retries: options.dispatchRetries,
-    signal: options.signal,
-    log,
-  });
+  // After its retries the client API gives up with null, and its REQ socket still waits for
+  // that reply: a REQ's next send would wait for ever. So a new client after each null.
+  const connect = () =>
+    new MajordomoClient({
+      broker,
+      timeoutMs: options.dispatchTimeoutMs,
+      retries: options.dispatchRetries,
+      signal: options.signal,
+      log,
+    });
+  let client = connect();
+  const call = async (service: string, ...body: Frame[]) => {
+    const reply = await client.request(service, ...body);
+    if (reply === null && !client.closed) {
+      client.close();
+      client = connect();
+    }
+    return reply;
+  };
   while (!client.closed) {
     const answeredBefore = counts.answered;
     const absent = new Set<string>(); // services mmi.service said have no worker, this pass
@@ -188,7 +201,7 @@ export async function runTitanic(options: TitanicOptions): Promise<TitanicCounts
       if (client.closed) break;
       if (absent.has(service)) continue;
       // MMI (RFC 8): is there a worker for it? If not, the request waits on disk.
-      const [status] = (await client.request(MMI_SERVICE, service)) ?? [];
+      const [status] = (await call(MMI_SERVICE, service)) ?? [];
       if (status?.toString() !== MMI_FOUND) {
         absent.add(service);
         continue;
@@ -197,7 +210,7 @@ export async function runTitanic(options: TitanicOptions): Promise<TitanicCounts
       if (!request) continue; // closed meanwhile
       counts.dispatched += 1;
       log.info(`dispatching ${uuid} to "${request.service}"`);
-      const reply = await client.request(request.service, ...request.body);
+      const reply = await call(request.service, ...request.body);
       if (reply) await storeReply(store, uuid, reply, counts, log);
     }
     // Something was answered, or came in: go round again at once. Otherwise wait for a new

@@ -13,6 +13,7 @@ import {
 import { MajordomoClient } from "#src/client-api.ts";
 import {
   BROKER_ENDPOINT,
+  type Frame,
   HEARTBEAT_INTERVAL_MS,
   HEARTBEAT_LIVENESS,
   isMmi,
@@ -184,13 +185,25 @@ export async function runPurgingTitanic(
 
   // #region dispatcher
   // The dispatcher: an ordinary MDP client, with a short time-out, going through the queue.
-  const client = new MajordomoClient({
-    broker,
-    timeoutMs: options.dispatchTimeoutMs,
-    retries: options.dispatchRetries,
-    signal: options.signal,
-    log,
-  });
+  // After its retries the client API gives up with null, and its REQ socket still waits for
+  // that reply: a REQ's next send would wait for ever. So a new client after each null.
+  const connect = () =>
+    new MajordomoClient({
+      broker,
+      timeoutMs: options.dispatchTimeoutMs,
+      retries: options.dispatchRetries,
+      signal: options.signal,
+      log,
+    });
+  let client = connect();
+  const call = async (service: string, ...body: Frame[]) => {
+    const reply = await client.request(service, ...body);
+    if (reply === null && !client.closed) {
+      client.close();
+      client = connect();
+    }
+    return reply;
+  };
   while (!client.closed) {
     const answeredBefore = counts.answered;
     const absent = new Set<string>(); // services mmi.service said have no worker, this pass
@@ -198,7 +211,7 @@ export async function runPurgingTitanic(
       if (client.closed) break;
       if (absent.has(service)) continue;
       // MMI (RFC 8): is there a worker for it? If not, the request waits on disk.
-      const [status] = (await client.request(MMI_SERVICE, service)) ?? [];
+      const [status] = (await call(MMI_SERVICE, service)) ?? [];
       if (status?.toString() !== MMI_FOUND) {
         absent.add(service);
         continue;
@@ -207,7 +220,7 @@ export async function runPurgingTitanic(
       if (!request) continue; // closed meanwhile
       counts.dispatched += 1;
       log.info(`dispatching ${uuid} to "${request.service}"`);
-      const reply = await client.request(request.service, ...request.body);
+      const reply = await call(request.service, ...request.body);
       if (reply) await storeReply(store, uuid, reply, counts, log);
     }
     // TODO: when options.purgeAfterMs > 0, close (store.close) every request answered more than

@@ -13,7 +13,7 @@ import {
   stopOnSignals,
 } from "@zmq-patterns/helpers";
 import { MajordomoClient } from "#src/client-api.ts";
-import { BROKER_ENDPOINT, REQUEST_RETRIES, REQUEST_TIMEOUT_MS } from "#src/protocol.ts";
+import { BROKER_ENDPOINT, type Frame, REQUEST_RETRIES, REQUEST_TIMEOUT_MS } from "#src/protocol.ts";
 import {
   OK,
   POLL_INTERVAL_MS,
@@ -56,13 +56,25 @@ export async function runCachedTitanicClient(
   const [broker] = options.connect;
   if (!broker) throw new Error(`${options.name}: no --connect endpoint given`);
   const cache = await openJsonLinesStore<CacheRecord>(options.cache, log);
-  const client = new MajordomoClient({
-    broker,
-    timeoutMs: options.timeoutMs,
-    retries: options.retries,
-    signal: options.signal,
-    log,
-  });
+  // After its retries the client API gives up with null, and its REQ socket still waits for
+  // that reply: a REQ's next send would wait for ever. So a new client after each null.
+  const connect = () =>
+    new MajordomoClient({
+      broker,
+      timeoutMs: options.timeoutMs,
+      retries: options.retries,
+      signal: options.signal,
+      log,
+    });
+  let client = connect();
+  const call = async (service: string, ...body: Frame[]) => {
+    const reply = await client.request(service, ...body);
+    if (reply === null && !client.closed) {
+      client.close();
+      client = connect();
+    }
+    return reply;
+  };
   options.onReady?.([broker]);
   const result: CachedTitanicClientResult = { replies: new Map(), ok: true };
   const bodies = Array.from({ length: options.requests }, (_, index) =>
@@ -85,7 +97,7 @@ export async function runCachedTitanicClient(
   for (const body of bodies) {
     if (known.has(body)) continue;
     while (!client.closed) {
-      const [status, uuid] = (await client.request(TITANIC_REQUEST, options.service, body)) ?? [];
+      const [status, uuid] = (await call(TITANIC_REQUEST, options.service, body)) ?? [];
       if (status?.toString() === OK && uuid) {
         // On disk before anything else: a crash from here on finds it at the next start.
         await cache.append({ uuid: uuid.toString(), body });
@@ -105,12 +117,12 @@ export async function runCachedTitanicClient(
 
   while (outstanding.size > 0 && !client.closed) {
     for (const [uuid, body] of outstanding) {
-      const [status, ...reply] = (await client.request(TITANIC_REPLY, uuid)) ?? [];
+      const [status, ...reply] = (await call(TITANIC_REPLY, uuid)) ?? [];
       if (status?.toString() === OK) {
         const text = reply.map((frame) => frame.toString()).join(" ");
         log.info(`reply to ${uuid}: "${text}"`);
         result.replies.set(body, text);
-        const [closed] = (await client.request(TITANIC_CLOSE, uuid)) ?? [];
+        const [closed] = (await call(TITANIC_CLOSE, uuid)) ?? [];
         if (closed?.toString() !== OK) {
           log.warn(`closing ${uuid} said ${closed ?? "nothing"}; asking again`);
           continue; // still outstanding: closed on a later round
