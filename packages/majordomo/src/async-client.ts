@@ -50,6 +50,9 @@ export async function runAsyncClient(options: AsyncClientOptions): Promise<Async
   const outstanding = new Set<number>(); // sent, not answered yet
   let next = 1; // the next request number to send
   let triesLeft = options.retries - 1;
+  log.info(
+    `sending ${options.requests} requests to "${options.service}", at most ${options.window} in flight`,
+  );
 
   while (result.answered < options.requests && !client.closed) {
     while (outstanding.size < options.window && next <= options.requests) {

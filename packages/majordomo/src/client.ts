@@ -43,6 +43,7 @@ export async function runClient(options: ClientOptions): Promise<ClientResult> {
   const client = new MajordomoClient({ ...options, broker, log });
   options.onReady?.([broker]);
   const result: ClientResult = { replies: [], gaveUp: false };
+  log.info(`sending requests to "${options.service}" at ${broker}, one at a time`);
 
   for (let n = 1; n <= options.requests && !client.closed; n++) {
     const request = `${options.prefix} ${n}`;
