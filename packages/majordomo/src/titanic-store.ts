@@ -172,7 +172,7 @@ export async function openTitanicStore(dir: string, log: Logger): Promise<Titani
     }
   }
   await syncDir(dir);
-  let nextSeq = Math.max(0, ...[...requests.values()].map((request) => request.seq)) + 1;
+  let nextSeq = [...requests.values()].reduce((last, { seq }) => Math.max(last, seq), 0) + 1;
   const waiting = [...requests.values()].filter((request) => !request.answered).length;
   log.info(`store: ${dir}: ${requests.size} request(s), ${waiting} pending`);
 
@@ -180,7 +180,7 @@ export async function openTitanicStore(dir: string, log: Logger): Promise<Titani
   let queue: Promise<unknown> = Promise.resolve();
   const serially = <T>(work: () => Promise<T>): Promise<T> => {
     const result = queue.then(work);
-    queue = result.catch(() => {});
+    queue = result.catch(() => {}); // the caller gets the error; the next write still runs
     return result;
   };
   const key = (uuid: string) => {
