@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { freePorts, type RoleChild, runRoleProcess } from "@zmq-patterns/helpers";
-import { Reply, Request } from "zeromq";
+import { Request } from "zeromq";
 import { MajordomoAsyncClient } from "./async-client-api.ts";
 import { MajordomoClient } from "./client-api.ts";
 

@@ -51,7 +51,28 @@ export const brokerDefaults = {
   verbose: false,
   name: "broker",
 };
-export type BrokerOptions = typeof brokerDefaults & RoleControl;
+export type BrokerOptions = typeof brokerDefaults &
+  RoleControl & {
+    /** How the broker answers `mmi.*` requests (default: answerMmi, RFC 8's mmi.service). */
+    answerMmi?: MmiAnswer;
+  };
+
+// #region mmi
+/** What an MMI answer may ask of the broker. */
+export interface MmiView {
+  /** How many live workers are registered for `service` (busy or idle). */
+  workersFor(service: string): number;
+}
+/** The status frame the broker sends back for `mmi.<something>` with body `body`. */
+export type MmiAnswer = (query: string, body: Buffer[], broker: MmiView) => string;
+
+/** RFC 8: `mmi.service` says whether a worker offers the service named in the body; others are 501. */
+export const answerMmi: MmiAnswer = (query, body, broker) => {
+  if (query !== MMI_SERVICE) return MMI_NOT_IMPLEMENTED;
+  const asked = body.at(-1)?.toString() ?? "";
+  return broker.workersFor(asked) > 0 ? MMI_FOUND : MMI_NOT_FOUND;
+};
+// #endregion
 
 export interface BrokerCounts {
   requests: number;
@@ -137,6 +158,7 @@ export async function runBroker(options: BrokerOptions): Promise<BrokerCounts> {
     if (disconnect)
       await send([worker.identity, "", MDPW01, DISCONNECT], `DISCONNECT to ${worker.id}`);
   };
+  const mmiView: MmiView = { workersFor: (name) => services.get(name)?.workers.size ?? 0 };
   /** Hands queued requests to waiting workers, as long as there are both. */
   const dispatch = async (service: Service) => {
     while (service.waiting.length > 0 && service.requests.length > 0) {
@@ -161,11 +183,7 @@ export async function runBroker(options: BrokerOptions): Promise<BrokerCounts> {
     }
     const name = serviceFrame.toString();
     if (isMmi(name)) {
-      let status = MMI_NOT_IMPLEMENTED;
-      if (name === MMI_SERVICE) {
-        const asked = body.at(-1)?.toString() ?? "";
-        status = (services.get(asked)?.workers.size ?? 0) > 0 ? MMI_FOUND : MMI_NOT_FOUND;
-      }
+      const status = (options.answerMmi ?? answerMmi)(name, body, mmiView);
       if (options.verbose) log.info(`${name} from ${describeFrame(client)}: ${status}`);
       await send([client, "", MDPC01, name, status], `${name} reply`);
       return;
