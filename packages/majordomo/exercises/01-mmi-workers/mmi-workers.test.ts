@@ -50,7 +50,9 @@ describe(`exercise 01, mmi.workers (${exerciseSubject()})`, () => {
     expect(await ask("mmi.workers", "nobody")).toEqual(["0"]);
 
     echo[0]!.close(); // silent from now on: expired by heartbeat
-    await log.waitFor(/forgotten: silent for 1500 ms .*\(2 left for "echo"\)/);
+    await log.waitFor(/forgotten: silent for 1500 ms .*\(2 left for "echo"\)/, {
+      timeoutMs: 10_000,
+    });
     expect(await ask("mmi.workers", "echo")).toEqual(["2"]);
 
     // The rest of MMI is as before.

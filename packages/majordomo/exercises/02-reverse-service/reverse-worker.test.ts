@@ -43,7 +43,13 @@ describe(`exercise 02, a "reverse" service (${exerciseSubject()})`, () => {
     const echo = new MajordomoWorker({ broker: endpoint, service: "echo", heartbeatMs: 500 });
     closing.push(echo);
     void echo.serve((body) => body);
-    await log.waitFor(/ready for "reverse"/);
+    // A worker that throws, or never says READY, fails here at once rather than at the time limit.
+    await Promise.race([
+      log.waitFor(/\[broker\] worker .* ready for "reverse"/, { timeoutMs: 10_000 }),
+      reverse.done.then(() => {
+        throw new Error("runReverseWorker returned before it was stopped");
+      }),
+    ]);
     await log.waitFor(/ready for "echo"/);
     expect(await runMmi({ ...mmiDefaults, connect: [endpoint], service: "reverse" })).toBe("200");
 
@@ -67,7 +73,7 @@ describe(`exercise 02, a "reverse" service (${exerciseSubject()})`, () => {
     const since = log.lines.length;
     broker = startBroker();
     await broker.ready;
-    await log.waitFor(/\[broker\] worker .* ready for "reverse"/, { since });
+    await log.waitFor(/\[broker\] worker .* ready for "reverse"/, { since, timeoutMs: 10_000 });
     expect(await ask("reverse", "stressed")).toEqual(["desserts"]);
     asked += 1;
     expect(await reverse.stop()).toEqual({ answered: asked });
