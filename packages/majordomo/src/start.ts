@@ -3,6 +3,7 @@
 // Scenarios are entries of the table below: add one by adding an entry (and a `start:<name>` script).
 import { guidePorts, type Scenario, startScenario } from "@zmq-patterns/helpers";
 import { BROKER_PORT } from "./protocol.ts";
+import { titanicScenario } from "./titanic-scenario.ts";
 
 const [brokerPort] = await guidePorts([BROKER_PORT]);
 const toBroker = ["--connect", `tcp://localhost:${brokerPort}`];
@@ -38,6 +39,7 @@ const scenarios: Record<string, Scenario> = {
       },
     ],
   },
+  titanic: titanicScenario(brokerPort!),
 };
 
 await startScenario(scenarios);
