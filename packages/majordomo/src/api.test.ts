@@ -70,6 +70,25 @@ describe("the client and worker APIs", () => {
     expect(log.text()).toContain("permanent error");
   });
 
+  it("the synchronous client that gave up still serves its next request (on a new socket)", async () => {
+    const fake = new Router({ linger: 0 });
+    closing.push(fake);
+    await fake.bind(EPHEMERAL);
+    const client = new MajordomoClient({ broker: fake.lastEndpoint!, timeoutMs: 300, retries: 1 });
+    closing.push(client);
+    // The first request reaches the fake broker, which never answers it.
+    const unanswered = client.request("echo", "first");
+    const [, , , , first] = await fake.receive();
+    expect(first?.toString()).toBe("first");
+    expect(await unanswered).toBeNull();
+    // A REQ still waiting for that reply could never send again: this one must go out.
+    const asked = client.request("echo", "second");
+    const [id, , , , second] = await fake.receive();
+    expect(second?.toString()).toBe("second");
+    await fake.send([id!, "", MDPC01, "echo", "answered"]);
+    expect((await asked)?.map(String)).toEqual(["answered"]);
+  });
+
   it("the synchronous client refuses a reply with the wrong header or service, and retries", async () => {
     const log = watchLog();
     const fake = new Router({ linger: 0 });

@@ -88,8 +88,11 @@ export class MajordomoClient {
       } else {
         this.#log.warn(`no reply from "${service}" in ${this.timeoutMs} ms`);
       }
+      // The socket still waits for a reply that will never come: only a new one can send again,
+      // for this request's next try or, after the last, for the caller's next request.
+      if (this.closed) return null;
+      this.#connect();
       if (attempt === this.retries) break;
-      this.#connect(); // the socket still waits for a reply that will never come
       this.#log.info(`reconnected; sending again (${this.retries - attempt} tries left)`);
     }
     this.#log.warn(`permanent error, abandoning the request to "${service}"`);
