@@ -1,8 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
-import { freeEndpoint, type RunningRole, startRole, watchLog } from "@zmq-patterns/helpers/testing";
+import {
+  freeEndpoint,
+  type RoleChild,
+  type RunningRole,
+  runRoleProcess,
+  startRole,
+} from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { brokerDefaults, runBroker } from "#src/broker.ts";
 import { MajordomoClient } from "#src/client-api.ts";
 import { mmiDefaults, runMmi } from "#src/mmi.ts";
 import { MajordomoWorker } from "#src/worker-api.ts";
@@ -14,26 +19,25 @@ const { runReverseWorker }: typeof import("./solution/reverse-worker.ts") = awai
 describe(`exercise 02, a "reverse" service (${exerciseSubject()})`, () => {
   const closing: { close(): void }[] = [];
   const roles: RunningRole<unknown>[] = [];
+  const children: RoleChild[] = [];
   afterEach(async () => {
     vi.restoreAllMocks();
     for (const thing of closing.splice(0)) thing.close();
     await Promise.all(roles.splice(0).map((role) => role.stop().catch(() => undefined)));
+    await Promise.all(children.splice(0).map((child) => child.kill()));
   });
 
   it("answers any text reversed, frame by frame, next to an echo service, and registers again by itself after the broker restarts", async () => {
-    const log = watchLog();
     const endpoint = await freeEndpoint();
-    const startBroker = () => {
-      const broker = startRole(runBroker, {
-        ...brokerDefaults,
-        bind: [endpoint],
-        heartbeatMs: 500,
-      });
-      roles.push(broker);
-      return broker;
-    };
-    let broker = startBroker();
-    await broker.ready;
+    // The broker is a real process, so that it can crash and come back on the same port (a
+    // socket closed in this process would release its port only later).
+    let broker = runRoleProcess(
+      "src/broker.ts",
+      ["--bind", endpoint, "--heartbeat-ms", "500"],
+      new URL("../..", import.meta.url).pathname,
+    );
+    children.push(broker);
+    await broker.waitForLine(/bound to/);
     const reverse = startRole(runReverseWorker, {
       broker: endpoint,
       heartbeatMs: 500,
@@ -45,12 +49,12 @@ describe(`exercise 02, a "reverse" service (${exerciseSubject()})`, () => {
     void echo.serve((body) => body);
     // A worker that throws, or never says READY, fails here at once rather than at the time limit.
     await Promise.race([
-      log.waitFor(/\[broker\] worker .* ready for "reverse"/, { timeoutMs: 10_000 }),
+      broker.waitForLine(/worker .* ready for "reverse"/),
       reverse.done.then(() => {
         throw new Error("runReverseWorker returned before it was stopped");
       }),
     ]);
-    await log.waitFor(/ready for "echo"/);
+    await broker.waitForLine(/ready for "echo"/);
     expect(await runMmi({ ...mmiDefaults, connect: [endpoint], service: "reverse" })).toBe("200");
 
     const client = new MajordomoClient({ broker: endpoint, timeoutMs: 5000, retries: 5 });
@@ -69,11 +73,10 @@ describe(`exercise 02, a "reverse" service (${exerciseSubject()})`, () => {
     expect(await ask("echo", "héllo 👋")).toEqual(["héllo 👋"]); // echo stays echo
 
     // The broker goes and comes back: the worker must notice by itself and say READY again.
-    await broker.stop();
-    const since = log.lines.length;
-    broker = startBroker();
-    await broker.ready;
-    await log.waitFor(/\[broker\] worker .* ready for "reverse"/, { since, timeoutMs: 10_000 });
+    await broker.kill();
+    broker = await broker.restart();
+    children.push(broker);
+    await broker.waitForLine(/worker .* ready for "reverse"/);
     expect(await ask("reverse", "stressed")).toEqual(["desserts"]);
     asked += 1;
     expect(await reverse.stop()).toEqual({ answered: asked });
