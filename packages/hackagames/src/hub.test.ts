@@ -167,6 +167,7 @@ describe("hub: bad input from tables and players, while a real session goes on",
     const huge = new Dealer({ linger: 0 });
     huge.connect(tables!);
     await huge.send([TABLE_PROTOCOL, "HELLO", Buffer.alloc(MAX_MESSAGE_BYTES + 1), "1", "x"]);
+    await log.waitFor(/a table connection from .* closed \(it left, or sent a frame over/);
 
     // Players who are not players.
     const dealer = new Dealer({ linger: 0 });
@@ -177,6 +178,7 @@ describe("hub: bad input from tables and players, while a real session goes on",
     expect(await say(plainPlayer(players!), "x".repeat(5000))).toBe("nop");
     const bigPlayer = plainPlayer(players!);
     await bigPlayer.send("x".repeat(MAX_MESSAGE_BYTES + 1));
+    await log.waitFor(/a player connection from .* closed \(it left, or sent a frame over/);
     // An impostor with alice's routing id: libzmq keeps the first peer with an id.
     const impostor = plainPlayer(players!, "alice");
     await impostor.send("ready");

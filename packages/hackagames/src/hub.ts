@@ -111,6 +111,18 @@ export async function runHub(
     heartbeatTimeout: 3000,
   });
   const back = new Router({ ...socketOptions, linger: 500 });
+  // libzmq cuts off a peer whose frame is over the limit before our code sees the frame: this
+  // line (logged too for every peer that simply leaves) is all there is to see of it.
+  for (const [side, socket] of [
+    ["player", front],
+    ["table", back],
+  ] as const) {
+    socket.events.on("disconnect", ({ address }) =>
+      log.info(
+        `a ${side} connection from ${address} closed (it left, or sent a frame over ${MAX_MESSAGE_BYTES} bytes)`,
+      ),
+    );
+  }
   const endpoints = await attach(front, options, log);
   for (const endpoint of options.tables) {
     await back.bind(endpoint);
