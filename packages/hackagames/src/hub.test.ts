@@ -321,7 +321,11 @@ describe("hub: tables that die, hang, come back and stop (real processes)", () =
     // Stopping: a table on SIGTERM (its waiting player is told), then the hub on SIGINT.
     const lonely = plainPlayer(players, "lonely");
     expect(await say(lonely, "player")).toBe("yes");
+    const sinceLonely = b.lines.length;
     const waiting = say(lonely, "ready"); // waits for an opponent who never comes
+    // Only once B holds that request is its SIGTERM a table stopping on a waiting player (sent
+    // earlier, the hub's forward can find B gone: "unreachable", another case).
+    await b.waitForLine(/player 1 is ready \(1 of 2\)/, { since: sinceLonely });
     b.signal("SIGTERM");
     expect(await waiting).toBe("stop\nerror table lost: B: the table stopped");
     expect((await b.exited).code).toBe(0);
