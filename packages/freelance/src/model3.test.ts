@@ -82,7 +82,12 @@ describe("model 3: the Freelance client API (RFC 10) and its ROUTER servers", ()
     const [id, first] = await fake.receive();
     expect(first!.toString()).toBe(PING);
     await fake.send([id!, PONG]);
-    const [, sequence, body] = await fake.receive();
+    // Its next pings may come first (it pings every interval); then the request.
+    let [, sequence, body] = await fake.receive();
+    while (sequence?.toString() === PING && body === undefined) {
+      await fake.send([id!, PONG]);
+      [, sequence, body] = await fake.receive();
+    }
     expect(body!.toString()).toBe("early");
     await fake.send([id!, sequence!, OK]);
     expect(await answer).toEqual({ reply: [Buffer.from(OK)], server: endpoint });
