@@ -42,9 +42,15 @@ export async function askOnce(
     if (!problems.includes(problem)) log.warn(problem);
     problems.push(problem);
   };
-  socket.events.on("handshake:error:auth", ({ error }) =>
-    note(`the server refused us: ${error.message}`),
-  );
+  // A ZAP "no" (status 400) is final: libzmq will not try again, so nothing can come any more.
+  let deniedByServer = () => {};
+  const denied = new Promise<"denied">((resolve) => {
+    deniedByServer = () => resolve("denied");
+  });
+  socket.events.on("handshake:error:auth", ({ error }) => {
+    note(`the server refused us: ${error.message}`);
+    deniedByServer();
+  });
   socket.events.on("handshake:error:protocol", ({ error }) =>
     note(`handshake failed: ${error.message}`),
   );
@@ -63,7 +69,11 @@ export async function askOnce(
     return { refused: true, problems };
   }
   log.info(`sent "${options.request}"`);
-  const event = await new Poller({ socket }).next({ timeoutMs: options.timeoutMs });
+  const event = await Promise.race([
+    new Poller({ socket }).next({ timeoutMs: options.timeoutMs }),
+    denied,
+  ]);
+  if (event === "denied") return { refused: true, problems };
   if (event.kind === "message") {
     const reply = event.frames.map(describeFrame).join(" ");
     log.info(`reply ${reply}`);

@@ -165,7 +165,9 @@ describe.skipIf(!python)("interoperability with pyzmq", () => {
       const stranger = await runIronhouseClient({
         ...client,
         cert: join(dir, "stranger.key_secret"),
-        timeoutMs: 1000,
+        // pyzmq's authenticator thread can take over a second to say no on a busy machine;
+        // its "no" ends the wait when it comes (1000 ms was missed under load).
+        timeoutMs: 5000,
       });
       expect(stranger.reply).toBeUndefined();
       expect(stranger.problems).toContain("the server refused us: Authentication failure");
