@@ -196,67 +196,38 @@ export async function runBroker(options: BrokerOptions): Promise<BrokerCounts> {
     await dispatch(service);
   };
 
-  /** Ends a worker that broke the protocol: forgotten, and told DISCONNECT. */
-  const refuse = async (identity: Buffer, worker: Worker | undefined, problem: string) => {
-    reject(`${problem}: DISCONNECT`);
-    if (worker) await forget(worker, "protocol error", false);
-    await send([identity, "", MDPW01, DISCONNECT], `DISCONNECT to ${describeFrame(identity)}`);
-  };
-
   /** A worker's [command, ...]: READY, REPLY, HEARTBEAT or DISCONNECT; anything else ends it. */
   const fromWorker = async (identity: Buffer, rest: Buffer[]) => {
     const [command, ...args] = rest;
     const key = identity.toString("hex");
     const worker = workers.get(key);
-    // Log lines name a worker by its routing id, worked out only when there is something to log.
-    const id = worker?.id;
+    // A known worker's log name was worked out at READY; only a stranger's is worked out here.
+    const id = worker?.id ?? describeFrame(identity);
+    const refuse = async (problem: string) => {
+      reject(`${problem}: DISCONNECT`);
+      if (worker) await forget(worker, "protocol error", false);
+      await send([identity, "", MDPW01, DISCONNECT], `DISCONNECT to ${id}`);
+    };
 
     if (command?.equals(READY)) {
       const name = args[0]?.toString() ?? "";
-      if (worker)
-        return refuse(
-          identity,
-          worker,
-          `READY from ${id ?? describeFrame(identity)}, which was ready already`,
-        );
+      if (worker) return refuse(`READY from ${id}, which was ready already`);
       if (name === "" || args.length !== 1)
-        return refuse(
-          identity,
-          worker,
-          `READY from ${id ?? describeFrame(identity)} without exactly one service name`,
-        );
+        return refuse(`READY from ${id} without exactly one service name`);
       if (isMmi(name))
-        return refuse(
-          identity,
-          worker,
-          `READY from ${id ?? describeFrame(identity)} for "${name}", a name reserved to the broker`,
-        );
+        return refuse(`READY from ${id} for "${name}", a name reserved to the broker`);
       const service = serviceNamed(name);
-      const ready: Worker = {
-        identity,
-        id: describeFrame(identity),
-        service,
-        expiresAt: Date.now() + silenceMs,
-      };
+      const ready: Worker = { identity, id, service, expiresAt: Date.now() + silenceMs };
       workers.set(key, ready);
       service.workers.add(ready);
       service.waiting.push(ready);
-      log.info(`worker ${ready.id} ready for "${name}" (${service.workers.size} for it)`);
+      log.info(`worker ${id} ready for "${name}" (${service.workers.size} for it)`);
       await dispatch(service);
     } else if (command?.equals(REPLY)) {
-      if (!worker)
-        return refuse(
-          identity,
-          worker,
-          `REPLY from ${id ?? describeFrame(identity)}, which never said READY (or was forgotten)`,
-        );
+      if (!worker) return refuse(`REPLY from ${id}, which never said READY (or was forgotten)`);
       const [client, delimiter, ...body] = args;
       if (!client?.length || delimiter?.length !== 0)
-        return refuse(
-          identity,
-          worker,
-          `REPLY from ${id ?? describeFrame(identity)} without a client address and an empty frame`,
-        );
+        return refuse(`REPLY from ${id} without a client address and an empty frame`);
       worker.expiresAt = Date.now() + silenceMs;
       if (await send([client, "", MDPC01, worker.service.name, ...body], `reply from ${id}`)) {
         counts.replies += 1;
@@ -265,21 +236,12 @@ export async function runBroker(options: BrokerOptions): Promise<BrokerCounts> {
       if (!worker.service.waiting.includes(worker)) worker.service.waiting.push(worker);
       await dispatch(worker.service);
     } else if (command?.equals(HEARTBEAT) && args.length === 0) {
-      if (!worker)
-        return refuse(
-          identity,
-          worker,
-          `HEARTBEAT from ${id ?? describeFrame(identity)}, which never said READY (or was forgotten)`,
-        );
+      if (!worker) return refuse(`HEARTBEAT from ${id}, which never said READY (or was forgotten)`);
       worker.expiresAt = Date.now() + silenceMs;
     } else if (command?.equals(DISCONNECT) && args.length === 0) {
       if (worker) await forget(worker, "it said DISCONNECT", false);
     } else {
-      await refuse(
-        identity,
-        worker,
-        `${commandName(command)} command from ${id ?? describeFrame(identity)} (${rest.length} frames)`,
-      );
+      await refuse(`${commandName(command)} command from ${id} (${rest.length} frames)`);
     }
   };
 
