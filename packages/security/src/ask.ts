@@ -31,12 +31,20 @@ export function fromAddress(endpoint: string, from: string): string {
   return from ? endpoint.replace(/^tcp:\/\//, `tcp://${from}:0;`) : endpoint;
 }
 
-/** Sends `request` once and waits up to `timeoutMs` for the reply. */
-export async function askOnce(
-  socket: Request,
-  options: { request: string; timeoutMs: number },
-  log: Logger,
-): Promise<AskResult> {
+/** What a client's monitor has said of its handshakes so far. */
+export interface HandshakeWatch {
+  /** What went wrong, in the client's words. */
+  problems: string[];
+  /** Resolves when the server's ZAP handler said no (status 400 or 500). */
+  denied: Promise<"denied">;
+}
+
+/**
+ * Listens to the socket's handshake events. Call it before connecting: the monitor hears only
+ * what happens after it starts, and a refusal can come before the first send (a server in
+ * another process answers in milliseconds, and a busy client starts late).
+ */
+export function watchHandshake(socket: Request, log: Logger): HandshakeWatch {
   const problems: string[] = [];
   const note = (problem: string) => {
     if (!problems.includes(problem)) log.warn(problem);
@@ -57,7 +65,17 @@ export async function askOnce(
   socket.events.on("handshake:error:other", ({ error }) =>
     note(`handshake failed: ${error.message} (wrong server key, or a server that refuses us?)`),
   );
+  return { problems, denied };
+}
 
+/** Sends `request` once and waits up to `timeoutMs` for the reply, or for the server's "no". */
+export async function askOnce(
+  socket: Request,
+  options: { request: string; timeoutMs: number },
+  handshake: HandshakeWatch,
+  log: Logger,
+): Promise<AskResult> {
+  const { problems, denied } = handshake;
   // A connecting REQ queues the request at once, unless the server refused us already: libzmq
   // then drops the connection for good, and a send would wait for ever. sendTimeout 0: it fails.
   socket.sendTimeout = 0;

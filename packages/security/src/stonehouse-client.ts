@@ -13,7 +13,14 @@ import {
   stopOnSignals,
 } from "@zmq-patterns/helpers";
 import { curveKeyPair, Request } from "zeromq";
-import { type AskResult, askDefaults, askOnce, exitCodeFor, fromAddress } from "./ask.ts";
+import {
+  type AskResult,
+  askDefaults,
+  askOnce,
+  exitCodeFor,
+  fromAddress,
+  watchHandshake,
+} from "./ask.ts";
 import { PUBLIC_SUFFIX, publicKeyOf } from "./certs.ts";
 import { CERTIFICATE_DIR, SERVER_PORT } from "./protocol.ts";
 
@@ -39,10 +46,11 @@ export async function runStonehouseClient(options: StonehouseClientOptions): Pro
   });
   // #endregion socket
   closeOnAbort(options.signal, socket);
+  const handshake = watchHandshake(socket, log); // before connecting: see ask.ts
   const connect = options.connect.map((endpoint) => fromAddress(endpoint, options.from));
   const endpoints = await attach(socket, { bind: options.bind, connect }, log);
   options.onReady?.(endpoints);
-  const result = await askOnce(socket, options, log);
+  const result = await askOnce(socket, options, handshake, log);
   socket.close();
   return result;
 }

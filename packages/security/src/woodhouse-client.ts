@@ -11,7 +11,14 @@ import {
   stopOnSignals,
 } from "@zmq-patterns/helpers";
 import { Request } from "zeromq";
-import { type AskResult, askDefaults, askOnce, exitCodeFor, fromAddress } from "./ask.ts";
+import {
+  type AskResult,
+  askDefaults,
+  askOnce,
+  exitCodeFor,
+  fromAddress,
+  watchHandshake,
+} from "./ask.ts";
 import { PASSWORD, SERVER_PORT, USERNAME } from "./protocol.ts";
 
 export const woodhouseClientDefaults = {
@@ -34,10 +41,11 @@ export async function runWoodhouseClient(options: WoodhouseClientOptions): Promi
   });
   // #endregion socket
   closeOnAbort(options.signal, socket);
+  const handshake = watchHandshake(socket, log); // before connecting: see ask.ts
   const connect = options.connect.map((endpoint) => fromAddress(endpoint, options.from));
   const endpoints = await attach(socket, { bind: options.bind, connect }, log);
   options.onReady?.(endpoints);
-  const result = await askOnce(socket, options, log);
+  const result = await askOnce(socket, options, handshake, log);
   socket.close();
   return result;
 }

@@ -2,7 +2,7 @@ import { roleLog } from "@zmq-patterns/helpers";
 import { watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { curveKeyPair, Reply, Request } from "zeromq";
-import { askOnce } from "./ask.ts";
+import { askOnce, watchHandshake } from "./ask.ts";
 import { ZAP_DOMAIN, ZAP_ENDPOINT, ZAP_STATUS, type ZapStatus } from "./protocol.ts";
 import { parseZapRequest, startZapHandler } from "./zap-handler.ts";
 
@@ -73,11 +73,13 @@ async function curveTrial(timeoutMs: number, before?: (endpoint: string) => Prom
     curvePublicKey: own.publicKey,
     curveSecretKey: own.secretKey,
   });
+  const log = roleLog("client");
+  const handshake = watchHandshake(client, log);
   client.connect(socket.lastEndpoint!);
   const answering = (async () => {
     for await (const [request] of socket) await socket.send(request!);
   })();
-  const result = await askOnce(client, { request: "Hello", timeoutMs }, roleLog("client"));
+  const result = await askOnce(client, { request: "Hello", timeoutMs }, handshake, log);
   client.close();
   socket.close();
   await answering;
@@ -112,8 +114,10 @@ describe("with no ZAP handler bound (the pitfall)", () => {
     const plain = new Reply({ linger: 0, plainServer: true });
     await plain.bind("tcp://127.0.0.1:*");
     const client = new Request({ linger: 0, plainUsername: "anybody", plainPassword: "anything" });
+    const log = roleLog("client");
+    const handshake = watchHandshake(client, log);
     client.connect(plain.lastEndpoint!);
-    const result = await askOnce(client, { request: "Hello", timeoutMs: 1000 }, roleLog("client"));
+    const result = await askOnce(client, { request: "Hello", timeoutMs: 1000 }, handshake, log);
     expect(result.reply).toBeUndefined();
     client.close();
     plain.close();
@@ -131,7 +135,7 @@ describe("with no ZAP handler bound (the pitfall)", () => {
     const answering = (async () => {
       for await (const [request] of socket) await socket.send(request!);
     })();
-    const newClient = () => {
+    const newClient = (name: string) => {
       const own = curveKeyPair();
       const client = new Request({
         linger: 0,
@@ -139,25 +143,23 @@ describe("with no ZAP handler bound (the pitfall)", () => {
         curvePublicKey: own.publicKey,
         curveSecretKey: own.secretKey,
       });
+      const log = roleLog(name);
+      const handshake = watchHandshake(client, log);
       client.connect(socket.lastEndpoint!);
-      return client;
+      const ask = (request: string, timeoutMs: number) =>
+        askOnce(client, { request, timeoutMs }, handshake, log);
+      return { client, ask };
     };
-    const early = newClient();
-    expect(
-      (await askOnce(early, { request: "1", timeoutMs: 10_000 }, roleLog("early"))).reply,
-    ).toBe("1");
+    const early = newClient("early");
+    expect((await early.ask("1", 10_000)).reply).toBe("1");
     const zap = await startZapHandler(() => ({
       status: ZAP_STATUS.denied,
       reason: "nobody gets in",
     }));
-    expect(
-      (await askOnce(early, { request: "2", timeoutMs: 10_000 }, roleLog("early"))).reply,
-    ).toBe("2");
-    const late = newClient();
-    expect(
-      (await askOnce(late, { request: "3", timeoutMs: 1000 }, roleLog("late"))).reply,
-    ).toBeUndefined();
-    for (const client of [early, late]) client.close();
+    expect((await early.ask("2", 10_000)).reply).toBe("2");
+    const late = newClient("late");
+    expect((await late.ask("3", 1000)).reply).toBeUndefined();
+    for (const { client } of [early, late]) client.close();
     socket.close();
     await answering;
     await zap.close();
