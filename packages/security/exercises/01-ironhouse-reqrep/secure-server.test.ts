@@ -4,10 +4,12 @@ import { join } from "node:path";
 import { exerciseModule, exerciseSubject } from "@zmq-patterns/helpers";
 import { freeEndpoint, type RunningRole, startRole } from "@zmq-patterns/helpers/testing";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { Reply, Router, Socket } from "zeromq";
 import { askDefaults } from "#src/ask.ts";
 import { grasslandsClientDefaults, runGrasslandsClient } from "#src/grasslands-client.ts";
 import { ironhouseClientDefaults, runIronhouseClient } from "#src/ironhouse-client.ts";
 import { runKeygen } from "#src/keygen.ts";
+import { ZAP_ENDPOINT } from "#src/protocol.ts";
 import { startRelay } from "#src/relay.ts";
 import { runStonehouseClient, stonehouseClientDefaults } from "#src/stonehouse-client.ts";
 
@@ -108,5 +110,34 @@ describe(`exercise 01, the reqrep server made Ironhouse (${exerciseSubject()})`,
     const knocking = ironhouse(endpoint, "stranger.key_secret", 1500); // connects, and retries
     await startServer(endpoint);
     expect((await knocking).reply).toBeUndefined();
+  });
+
+  // The test above catches the wrong order only when the stranger's retry lands in the gap
+  // between the two binds, which is often too short to hit: this one watches the binds.
+  it("has its ZAP handler bound before the server socket starts to bind", async () => {
+    const binds: string[] = [];
+    const bind = Socket.prototype.bind; // native and fixed: watch it on the classes instead
+    const watched = [Reply.prototype, Router.prototype]; // the sockets RFC 27 allows a handler
+    for (const prototype of watched)
+      Object.defineProperty(prototype, "bind", {
+        configurable: true,
+        value: async function (this: Socket, address: string) {
+          const which = address === ZAP_ENDPOINT ? "ZAP handler" : "server";
+          binds.push(`${which} binding`);
+          await bind.call(this, address);
+          binds.push(`${which} bound`);
+        },
+      });
+    try {
+      await startServer(await freeEndpoint());
+    } finally {
+      for (const prototype of watched) delete (prototype as { bind?: unknown }).bind;
+    }
+    expect(binds, "no ZAP handler (a REP or ROUTER socket) was bound").toContain(
+      "ZAP handler bound",
+    );
+    expect(binds.indexOf("ZAP handler bound"), binds.join(", ")).toBeLessThan(
+      binds.indexOf("server binding"),
+    );
   });
 });
