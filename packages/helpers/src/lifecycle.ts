@@ -46,16 +46,25 @@ export function isMain(moduleUrl: string): boolean {
 /**
  * Binds and connects `socket` as the flags say and returns the endpoints it is on, with the
  * real port where a bind asked for `*` (tests bind tcp://127.0.0.1:* and read it here).
+ * A socket closed while it binds (Ctrl-C, through closeOnAbort) is not an error: attach returns
+ * what it had, and the role's loops end on the closed socket as after any stop.
  */
 export async function attach(socket: Socket, endpoints: Endpoints, log: Logger): Promise<string[]> {
   const attached: string[] = [];
   for (const endpoint of endpoints.bind) {
-    await socket.bind(endpoint);
+    try {
+      await socket.bind(endpoint);
+    } catch (error) {
+      if (socket.closed) return attached; // stopped while binding (libzmq says ENOTSOCK)
+      throw error;
+    }
+    if (socket.closed) return attached; // stopped just after: lastEndpoint would throw
     const actual = socket.lastEndpoint ?? endpoint;
     log.info(`bound to ${actual}`);
     attached.push(actual);
   }
   for (const endpoint of endpoints.connect) {
+    if (socket.closed) return attached; // stopped before connecting
     socket.connect(endpoint); // returns at once: ZeroMQ connects (and reconnects) in the background
     log.info(`connecting to ${endpoint}`);
     attached.push(endpoint);

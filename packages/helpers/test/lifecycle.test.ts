@@ -20,6 +20,16 @@ describe("attach", () => {
     client.close();
   });
 
+  it("returns without error when the socket is closed while it binds (a stop mid-start-up)", async () => {
+    const socket = new Pair({ linger: 0 });
+    const attaching = attach(socket, { bind: [EPHEMERAL, EPHEMERAL], connect: [] }, quiet);
+    socket.close(); // what closeOnAbort does on Ctrl-C
+    await expect(attaching).resolves.toEqual([]);
+    const closed = new Pair({ linger: 0 });
+    closed.close();
+    await expect(attach(closed, { bind: [], connect: [EPHEMERAL] }, quiet)).resolves.toEqual([]);
+  });
+
   it("refuses a socket with nowhere to go", async () => {
     const socket = new Pair({ linger: 0 });
     await expect(attach(socket, { bind: [], connect: [] }, quiet)).rejects.toThrow(
