@@ -21,6 +21,7 @@ export { createTestNetwork, networkNamespacesUnavailable } from "./network.ts";
 export { type PollEvent, Poller } from "./poller.ts";
 export { FREE_PORT_RANGE, freePorts, guidePorts } from "./ports.ts";
 export { messagesOf } from "./receive.ts";
+export { reconnectWhenDropped } from "./reconnect.ts";
 export {
   atProcessEnd,
   type ProcessResult,

@@ -120,6 +120,24 @@ describe("sink", () => {
     peers.close();
   });
 
+  it("counts a sender again once libzmq has reconnected it after dropping it for such a frame", async () => {
+    // The sink binds: the connection it drops is the sender's, which connects. For that end it
+    // is a lost connection, and libzmq reconnects it by itself (as our workers' results socket).
+    const sink = startRole(runSink, { ...quickSink, tasks: 1 });
+    const [resultsEndpoint] = await sink.ready;
+    const sender = new Push({ linger: 0 });
+    const connectedTwice = waitForPeers(sender, 2, undefined);
+    sender.connect(resultsEndpoint!);
+    await sender.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1));
+    await connectedTwice; // "disconnect", "connect:retry", then a new handshake
+    await sender.send("0");
+    await sender.send("w1 5 1");
+    expect((await sink.done).results).toEqual([
+      { worker: "w1", task: { workloadMs: 5, number: 1 } },
+    ]);
+    sender.close();
+  });
+
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     it(`exits 0 on ${signal} in the middle of a batch`, async () => {
       const sink = runRoleProcess("src/sink.ts", ["--bind", EPHEMERAL, "--kill", EPHEMERAL]);

@@ -7,6 +7,7 @@ import type { Socket } from "zeromq";
 export const socketLog = (log: Logger, socket: string): Logger => ({
   ...log,
   info: (message) => log.info(`${socket}: ${message}`),
+  warn: (message) => log.warn(`${socket}: ${message}`),
 });
 
 /**

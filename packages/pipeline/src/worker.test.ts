@@ -1,6 +1,8 @@
 import { runRoleProcess, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { XPublisher } from "zeromq";
+import { MAX_MESSAGE_BYTES } from "./protocol.ts";
+import { waitForPeers } from "./sockets.ts";
 import { collect, fakeVentilatorAndSink } from "./test-support.ts";
 import { runWorker, workerDefaults } from "./worker.ts";
 
@@ -8,6 +10,12 @@ import { runWorker, workerDefaults } from "./worker.ts";
 async function subscribed(kill: XPublisher): Promise<void> {
   const [subscription] = await kill.receive();
   expect(subscription?.[0]).toBe(1); // 1 = subscribe, then the topic ("" = everything)
+}
+
+/** Resolves once a SUB that lost its connection has subscribed again, on its new one. */
+async function subscribedAgain(kill: XPublisher): Promise<void> {
+  // The XPUB first passes on the unsubscription of the dropped connection (a 0 byte).
+  for (;;) if ((await kill.receive())[0]?.[0] === 1) return;
 }
 
 describe("worker", () => {
@@ -78,6 +86,45 @@ describe("worker", () => {
       expect(await collect([peers.results], 1)).toEqual([["w1 1 1"]]);
       await peers.kill.send("KILL");
       expect(await worker.done).toEqual({ tasks: [{ workloadMs: 1, number: 1 }], killed: true });
+      peers.close();
+    });
+  });
+
+  describe("a frame over 64 KiB: libzmq drops that connection for good, and the worker connects again", () => {
+    it("on the tasks socket: it still does the task it had received before, and those sent after", async () => {
+      const log = watchLog();
+      const peers = await fakeVentilatorAndSink();
+      const connectedTwice = waitForPeers(peers.tasks, 2, undefined); // its first connection, then a new one
+      const worker = startRole(runWorker, { ...workerDefaults, ...peers.endpoints, name: "w1" });
+      await subscribed(peers.kill);
+      await peers.tasks.send("300 1"); // the worker is busy with this one while the rest arrives:
+      await peers.tasks.send("1 2"); // received, not yet read, when the connection is dropped
+      await peers.tasks.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1));
+      await connectedTwice; // anything sent before this would have gone down the dead connection
+      await peers.tasks.send("1 3");
+      const [results] = await collect([peers.results], 3);
+      expect(results!.sort()).toEqual(["w1 1 2", "w1 1 3", "w1 300 1"]);
+      expect(log.text()).toMatch(
+        /\[w1\] W: tasks: libzmq dropped the connection to tcp:\/\/\S+ \(a frame over 65536 bytes, or another protocol error\) and will not reconnect it: connecting again/,
+      );
+      await peers.kill.send("KILL");
+      const { tasks } = await worker.done;
+      expect(tasks.map((task) => task.number).sort()).toEqual([1, 2, 3]); // each one, once
+      peers.close();
+    });
+
+    it("on the kill line: it still stops on KILL", async () => {
+      const log = watchLog();
+      const peers = await fakeVentilatorAndSink();
+      const worker = startRole(runWorker, { ...workerDefaults, ...peers.endpoints, name: "w1" });
+      await subscribed(peers.kill);
+      await peers.kill.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1));
+      await subscribedAgain(peers.kill);
+      await peers.kill.send("KILL");
+      expect(await worker.done).toEqual({ tasks: [], killed: true });
+      expect(log.text()).toMatch(
+        /\[w1\] W: kill line: libzmq dropped the connection to tcp:\/\/\S+ \(a frame over 65536 bytes, or another protocol error\) and will not reconnect it: connecting again/,
+      );
       peers.close();
     });
   });

@@ -10,6 +10,7 @@ import {
   type Logger,
   parseFlags,
   type RoleControl,
+  reconnectWhenDropped,
   roleLog,
   stopOnSignals,
 } from "@zmq-patterns/helpers";
@@ -72,6 +73,11 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerReport> {
   closeOnAbort(stopped, tasks, results, control);
   const done: Task[] = [];
   const report = () => ({ tasks: done, killed: killSwitch.signal.aborted });
+
+  // libzmq drops a connection that brings a frame over MAX_MESSAGE_BYTES, and never connects it
+  // again: one bad message would leave us deaf to tasks, or to KILL, for good. So we do.
+  reconnectWhenDropped(control, socketLog(log, "kill line"));
+  reconnectWhenDropped(tasks, socketLog(log, "tasks"));
 
   // Connect the kill line first, and take no work until it is up: a worker that cannot hear
   // KILL would wait for tasks for ever. (PUB/SUB drops what a subscriber is not there to hear.)
