@@ -198,8 +198,10 @@ async function serveThroughHub(
   const { options, log, rules } = base;
   let ready = false;
   while (!options.signal?.aborted) {
+    // HELLO names the game these rules play: rules given in code (exercise 02's Tic-tac-toe)
+    // may not be the --game named on the command line, which the hub would otherwise believe.
     const link = new TableLink(
-      { ...options, game: options.game, seats: rules.players, signal: options.signal },
+      { ...options, game: rules.name, seats: rules.players, signal: options.signal },
       log,
     );
     const seats = new Seats(link, log);

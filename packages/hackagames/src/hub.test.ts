@@ -10,6 +10,7 @@ import {
 } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dealer, Request } from "zeromq";
+import { tictactoe } from "../exercises/02-add-a-game/solution/tictactoe.ts";
 import { botDefaults, runBot } from "./bot.ts";
 import { gameServerDefaults, runGameServer, type SessionReport } from "./game-server.ts";
 import { hubDefaults, runHub } from "./hub.ts";
@@ -237,6 +238,37 @@ describe("hub: a player that vanishes", () => {
       reason: "disconnected (the hub could not reach it)",
     });
     first.close();
+    hub.stop();
+    await hub.done;
+  });
+});
+
+describe("hub: a table running rules given in code", () => {
+  it("says HELLO with its rules' name, so a hub for that game seats players there", async () => {
+    // Exercise 02's way: the rules are passed in code, and --game keeps its default, connect4.
+    // Its HELLO must name the game it plays, or a hub serving Tic-tac-toe never seats anyone
+    // there, and one serving Connect 4 wakes Connect 4 players up in a Tic-tac-toe game.
+    const log = watchLog();
+    const hub = startRole(runHub, { ...quickHub, game: "tictactoe", seatWaitMs: 5000 });
+    const [players, tables] = await hub.ready;
+    const server = startRole(
+      (options: typeof gameServerDefaults) => runGameServer(options, tictactoe),
+      table(tables!, gameServerDefaults.game, "ttt", 1),
+    );
+    await server.ready; // welcomed: the hub has logged what the table said
+    expect(log.text()).toContain("table ttt (tictactoe) joined with 2 seat(s)");
+    const [first, second] = [plainPlayer(players!), plainPlayer(players!)];
+    const join = async (player: Request) => {
+      expect(await say(player, "player")).toBe("yes"); // "nop" after 5 s if never seated
+      return say(player, "ready");
+    };
+    const [woken1, woken2] = await Promise.all([join(first), join(second)]);
+    for (const woken of [woken1, woken2]) {
+      expect(woken).toMatch(/^wake-up\nplayer [12] on 2\n17 0 0 0 : TicTacToe-Classic$/);
+    }
+    first.close();
+    second.close();
+    await server.stop();
     hub.stop();
     await hub.done;
   });

@@ -21,7 +21,7 @@ import type { LinkEvent, PlayerLink } from "./seats.ts";
 
 export interface TableLinkOptions {
   hub: string;
-  /** The game's --game name, as the hub's --game and players name it. */
+  /** The name of the game the table plays (its rules' name), as the hub's --game names it. */
   game: string;
   seats: number;
   name: string;
