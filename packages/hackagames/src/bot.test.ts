@@ -13,6 +13,7 @@ describe("bot", () => {
       game: "421-solo",
       sessions: 1,
       games: 1,
+      stopWaitMs: 0, // the seated peer has gone by the stop: nobody to wait for
     });
     const [endpoint] = await server.ready;
     const seated = new Request({ linger: 0 });

@@ -434,7 +434,7 @@ describe("game server: stopping", () => {
       expect(result.code).toBe(0);
     });
 
-    it(`stops mid-game on ${signal}, and so does the bot left waiting`, async () => {
+    it(`stops mid-game on ${signal} and tells its players: the bot leaves by itself`, async () => {
       const server = runRoleProcess("src/game-server.ts", [
         "--bind",
         EPHEMERAL,
@@ -448,13 +448,21 @@ describe("game server: stopping", () => {
       expect(await say(slow, "player")).toBe("yes");
       expect(await say(slow, "ready")).toMatch(/^wake-up\n/);
       expect(await say(slow, "ready")).toMatch(/^perception\n/); // the bot has played: our turn
+      // The server holds the bot's request (it waits for its next perception), not ours.
       server.signal(signal);
+      await botProcess.waitForLine(/\[bot\] session over \(error the game server is stopping\)/);
+      // We were thinking: the move we send while the server stops is answered with the stop.
+      expect(await say(slow, "1 0 0 0 : D")).toBe("stop\nerror the game server is stopping");
       const stopped = await server.exited;
+      expect(stopped.stdout).toContain(
+        "[game] stopping: 1 player(s) told at once, 1 told if they speak within 1000 ms",
+      );
       expect(stopped.stdout).toContain("[game] stopped after 1 session(s)");
       expect(stopped.code).toBe(0);
-      botProcess.signal(signal); // it still waits for its next perception
-      const botResult = await botProcess.exited;
-      expect(botResult.stdout).toContain("[bot] stopped");
+      const botResult = await botProcess.exited; // never signalled: it left on the stop
+      expect(botResult.stdout).toContain(
+        "[bot] session over (error the game server is stopping): results none",
+      );
       expect(botResult.code).toBe(0);
       slow.close();
     });

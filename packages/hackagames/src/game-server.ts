@@ -7,6 +7,7 @@
 import { setTimeout as wait } from "node:timers/promises";
 import {
   attach,
+  closeAndDrain,
   closeOnAbort,
   isMain,
   type Logger,
@@ -30,6 +31,7 @@ import {
   SPECTATOR_PORT,
   STOP,
   sleepMessage,
+  stopMessage,
   wakeUpMessage,
 } from "./protocol.ts";
 import { type Heard, type Player, RouterLink, Seats } from "./seats.ts";
@@ -61,6 +63,11 @@ export const gameServerDefaults = {
   waitSpectators: 0,
   /** Seed for the dice; 0 picks a new one each run. */
   seed: 0,
+  /**
+   * On SIGINT/SIGTERM: how long a seated player that is thinking (not waiting for us) has to
+   * speak and hear that we stop. Keep it well under the 3 s a role has to end.
+   */
+  stopWaitMs: 1000,
   /**
    * Step 3: the hub's table endpoint (tcp://host:1402). When set, the server binds no ROUTER:
    * it connects to the hub as a table and plays the sessions of the players the hub seats.
@@ -154,14 +161,13 @@ async function serveOnRouter(
   // heartbeats: libzmq pings every peer and drops one that stops answering; a REQ player's
   // libzmq answers the pings itself, so players need no code for it.
   const router = new Router({
-    linger: 0,
+    linger: 500, // the "stop" replies we send as we close still leave
     mandatory: true,
     sendTimeout: 1000,
     maxMessageSize: MAX_MESSAGE_BYTES,
     heartbeatInterval: 1000,
     heartbeatTimeout: 3000,
   });
-  closeOnAbort(options.signal, router);
   const endpoints = await attach(router, options, log);
   options.onReady?.([...endpoints, ...published]); // the game endpoint(s), then the spectators'
   // #region disconnect
@@ -177,6 +183,17 @@ async function serveOnRouter(
   // #endregion
   const seats = new Seats(new RouterLink(router), log);
   const serving = seats.serve();
+  // #region stop
+  // Stopped (SIGINT, SIGTERM): no player is left waiting for ever. Those whose request we hold
+  // hear "stop\nerror the game server is stopping" at once, one that is thinking (a bot in the
+  // middle of its move) when it next speaks, if it does within --stop-wait-ms; then we close.
+  const stop = async () => {
+    await seats.stop(stopMessage(STOPPING), options.stopWaitMs);
+    await closeAndDrain(router); // the replies leave before the ROUTER goes
+  };
+  if (options.signal?.aborted) void stop();
+  else options.signal?.addEventListener("abort", () => void stop(), { once: true });
+  // #endregion
   try {
     await serveSessions({ ...base, seats }, reports);
   } finally {
@@ -412,6 +429,8 @@ function expectReady(table: Table, player: Player, heard: Heard): void {
     table.seats.leave(player, missedDeadlines(player), "timeout");
   }
 }
+
+const STOPPING = "the game server is stopping";
 
 if (isMain(import.meta.url)) {
   const options = parseFlags(gameServerDefaults);

@@ -32,6 +32,7 @@ import {
   REQUEST,
   SEATS,
   STOP,
+  stopMessage,
   TABLE_PORT,
   TABLE_PROTOCOL,
   tableLostMessage,
@@ -139,7 +140,7 @@ export async function runHub(
   const report: HubReport = { seated: 0, lost: [] };
   /** Once stopping, every player who speaks hears `stop\nerror the hub is stopping`. */
   let stopping = false;
-  const stopMessage = `${STOP}\nerror ${STOPPING}`;
+  const stopReply = stopMessage(STOPPING);
   const expiry = options.heartbeatMs * options.liveness;
   const hex = (id: Buffer) => `0x${id.toString("hex")}`;
   const label = (table: Table) => `table ${table.name} (${table.game})`;
@@ -218,7 +219,7 @@ export async function runHub(
         continue;
       }
       if (stopping) {
-        void toPlayer([id, "", stopMessage]); // whatever it said: we are closing
+        void toPlayer([id, "", stopReply]); // whatever it said: we are closing
         continue;
       }
       const player = players.get(key);
@@ -399,7 +400,7 @@ export async function runHub(
     clearInterval(timer);
     stopping = true;
     for (const player of players.values()) {
-      if (player.waiting) void toPlayer([player.id, "", stopMessage]);
+      if (player.waiting) void toPlayer([player.id, "", stopReply]);
     }
     for (const newcomer of newcomers.values()) void toPlayer([newcomer.id, "", NOP]);
     for (const table of tables.values()) void tell(table, DISCONNECT, STOPPING);

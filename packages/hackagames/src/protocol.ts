@@ -40,10 +40,10 @@ export const sleepMessage = (result: number, state: string): string =>
 
 /**
  * `stop`, or `stop\nerror <why>` for a player sent away: `stop\nerror protocol` answers a
- * player that speaks out of turn (as in HackaGames); we add `stop\nerror timeout`.
+ * player that speaks out of turn (as in HackaGames); we add `stop\nerror timeout`, and the
+ * reason a game server or a hub gives when it stops (`the game server is stopping`).
  */
-export const stopMessage = (error?: "protocol" | "timeout"): string =>
-  error ? `${STOP}\nerror ${error}` : STOP;
+export const stopMessage = (error?: string): string => (error ? `${STOP}\nerror ${error}` : STOP);
 
 /** What a player hears from the game, read from one reply. */
 export type GameMessage =
@@ -142,5 +142,5 @@ export const MAX_GAME_NAME = 40;
 
 /** What a player hears when the table it sits at is lost: `stop\nerror table lost: <why>`. */
 export const tableLostMessage = (why: string): string =>
-  `${STOP}\nerror table lost: ${why.replace(/\s+/g, " ")}`;
+  stopMessage(`table lost: ${why.replace(/\s+/g, " ")}`);
 // #endregion

@@ -109,6 +109,8 @@ export class Seats {
   /** Players who left while still connected: told `stop\nerror <why>` when they speak again. */
   private readonly departed = new Map<string, "protocol" | "timeout">();
   private gathering?: Gathering;
+  /** Once the server is stopping: the reply every message gets, and who has now heard it. */
+  private stopping?: { message: string; heard: (key: string) => void };
   private sending: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -130,6 +132,11 @@ export class Seats {
       // HackaGames player, and there is no reply it could read: log it and go on.
       if (frames[0]?.length !== 0) {
         this.log.warn(`dropped a message from 0x${key} with no empty delimiter (not a REQ peer)`);
+        continue;
+      }
+      if (this.stopping) {
+        await this.send(id, this.stopping.message); // whatever it said: we are closing
+        this.stopping.heard(key);
         continue;
       }
       const problem = checkRequestFrames(frames);
@@ -348,6 +355,44 @@ export class Seats {
     this.departed.delete(key);
     const player = this.players.get(key);
     if (player) this.leave(player, reason);
+  }
+
+  /**
+   * The server is stopping, and no player may be left waiting for a reply that never comes.
+   * Each one whose request we hold hears `message` now; from now on, whoever speaks hears it as
+   * the answer (a player that was thinking, a stranger). Resolves, with the replies handed to
+   * the link, once every seated player has heard it, or after `waitMs`: a player still
+   * thinking then is not told.
+   */
+  async stop(message: string, waitMs: number): Promise<void> {
+    if (this.link.closed) return;
+    const thinking = new Set<string>();
+    for (const [key, player] of this.players) {
+      if (player.held) void this.reply(player, message);
+      else thinking.add(key);
+    }
+    if (this.players.size > 0) {
+      this.log.info(
+        `stopping: ${this.players.size - thinking.size} player(s) told at once, ${thinking.size} told if they speak within ${waitMs} ms`,
+      );
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, waitMs);
+      const check = () => {
+        if (thinking.size > 0) return;
+        clearTimeout(timer);
+        resolve();
+      };
+      this.stopping = {
+        message,
+        heard: (key) => {
+          thinking.delete(key);
+          check();
+        },
+      };
+      check();
+    });
+    await this.sending;
   }
 
   /** The session is over: these players are strangers again (they may join the next one). */
