@@ -1,7 +1,8 @@
-import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, handshakes, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Subscriber, XPublisher, XSubscriber } from "zeromq";
 import { forwarderDefaults, runForwarder } from "./forwarder.ts";
+import { MAX_MESSAGE_BYTES } from "./protocol.ts";
 import { publisherDefaults, runPublisher } from "./publisher.ts";
 import { runSubscriber, subscriberDefaults } from "./subscriber.ts";
 
@@ -77,6 +78,35 @@ describe("pub-sub forwarder", () => {
     rogue.close();
     publisher.close();
     expect(await forwarder.stop()).toEqual({ updates: 0, subscriptions: 1, dropped: 1 });
+  });
+
+  it("loses a publisher to an update over the limit, connects again, subscribes again, and forwards its next update", async () => {
+    const log = watchLog();
+    const publisher = await handPublisher();
+    const connectedTwice = handshakes(publisher, 2); // the forwarder's first connection, then a new one
+    const forwarder = startRole(runForwarder, {
+      ...forwarderDefaults,
+      publishers: [publisher.lastEndpoint!],
+      subscribers: [EPHEMERAL],
+    });
+    const [, subscribersEndpoint] = await forwarder.ready;
+    const downstream = subscriber(subscribersEndpoint!, "10001 ");
+    expect(String(await publisher.receive())).toBe(subscribe("10001 "));
+
+    // An update for the topic subscribed to (an XPUB sends no other), one byte over the limit.
+    await publisher.send(Buffer.alloc(MAX_MESSAGE_BYTES + 1, "10001 ")); // libzmq drops the connection
+    await connectedTwice; // without our reconnect, never: the forwarder would be deaf to it for good
+    // The new connection subscribes again (the XSUB keeps its subscriptions). The XPUB may hear
+    // the dropped one's go first ("\x00" + topic), or not at all if the new one came first.
+    for (;;) if (String(await publisher.receive()) === subscribe("10001 ")) break;
+    await publisher.send("10001 after");
+    expect(String(await downstream.receive())).toBe("10001 after");
+    expect(log.text()).toMatch(
+      /\[forwarder\] W: libzmq dropped the connection to tcp:\/\/\S+ \(a frame over 4194304 bytes, or another protocol error\) and will not reconnect it: connecting again/,
+    );
+
+    for (const socket of [downstream, publisher]) socket.close();
+    expect(await forwarder.stop()).toEqual({ updates: 1, subscriptions: 1, dropped: 0 });
   });
 
   it("carries weather updates from the publisher role to subscriber roles, each its own zip code", async () => {

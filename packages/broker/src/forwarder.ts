@@ -8,6 +8,7 @@ import {
   isMain,
   parseFlags,
   type RoleControl,
+  reconnectWhenDropped,
   roleLog,
   stopOnSignals,
 } from "@zmq-patterns/helpers";
@@ -51,6 +52,9 @@ export async function runForwarder(options: ForwarderOptions): Promise<Forwarder
     maxMessageSize: MAX_MESSAGE_BYTES,
   });
   closeOnAbort(options.signal, upstream, downstream);
+  // libzmq drops a connection that brings a frame over MAX_MESSAGE_BYTES, and never connects it
+  // again: one such update would cut us off from that publisher for good. So we do.
+  reconnectWhenDropped(upstream, log);
   const [publishers] = await attach(upstream, { bind: [], connect: options.publishers }, log);
   const [subscribers] = await attach(downstream, { bind: options.subscribers, connect: [] }, log);
   options.onReady?.([publishers!, subscribers!]);

@@ -1,6 +1,7 @@
-import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, handshakes, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dealer } from "zeromq";
+import { MAX_MESSAGE_BYTES } from "./protocol.ts";
 import { runWorker, workerDefaults } from "./worker.ts";
 
 /** The broker's side of a worker: a DEALER, bound, as the broker's backend is. */
@@ -79,5 +80,25 @@ describe("request-reply worker", () => {
     expect((await backend.receive()).map(String)).toEqual(["client", "", "World"]);
     backend.close();
     expect(await worker.stop()).toBe(2);
+  });
+
+  it("loses its connection to a frame over the limit, connects again, and serves the next request", async () => {
+    const log = watchLog();
+    const backend = await fakeBackend();
+    const connectedTwice = handshakes(backend, 2); // its first connection, then a new one
+    const worker = startRole(runWorker, {
+      ...workerDefaults,
+      connect: [backend.lastEndpoint!],
+      workMs: 0,
+    });
+    await backend.send(["client", "", Buffer.alloc(MAX_MESSAGE_BYTES + 1)]); // libzmq drops it
+    await connectedTwice; // without our reconnect, never: the worker would be deaf for good
+    await backend.send(["client", "", "Hello"]);
+    expect((await backend.receive()).map(String)).toEqual(["client", "", "World"]);
+    expect(log.text()).toMatch(
+      /\[worker\] W: libzmq dropped the connection to tcp:\/\/\S+ \(a frame over 4194304 bytes, or another protocol error\) and will not reconnect it: connecting again/,
+    );
+    backend.close();
+    expect(await worker.stop()).toBe(1);
   });
 });

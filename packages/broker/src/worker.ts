@@ -10,6 +10,7 @@ import {
   messagesOf,
   parseFlags,
   type RoleControl,
+  reconnectWhenDropped,
   roleLog,
   stopOnSignals,
 } from "@zmq-patterns/helpers";
@@ -38,6 +39,9 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   // "connecting to" only means ZeroMQ will try; this line means the broker is really there.
   socket.events.on("handshake", ({ address }) => log.info(`connected to ${address}`));
   closeOnAbort(options.signal, socket);
+  // libzmq drops a connection that brings a frame over MAX_MESSAGE_BYTES, and never connects it
+  // again: one such request would leave the worker deaf to its broker for good. So we do.
+  reconnectWhenDropped(socket, log);
   const endpoints = await attach(socket, options, log);
   options.onReady?.(endpoints);
 

@@ -10,6 +10,7 @@ import {
   Poller,
   parseFlags,
   type RoleControl,
+  reconnectWhenDropped,
   roleLog,
   stopOnSignals,
 } from "@zmq-patterns/helpers";
@@ -54,6 +55,9 @@ export async function runClient2(options: Client2Options): Promise<Client2Result
   // sendTimeout 0: a copy that no connection can take is not sent, instead of waiting for ever.
   const socket = new Dealer({ linger: 0, sendTimeout: 0, maxMessageSize: MAX_FRAME_BYTES });
   closeOnAbort(options.signal, socket);
+  // libzmq drops a connection that brings a frame over MAX_FRAME_BYTES, and never connects it
+  // again: that server would get no more requests from us, for the whole run. So we do.
+  reconnectWhenDropped(socket, log);
   // A connecting DEALER has a queue per server from connect() on, connected or not: each copy
   // below goes to the next queue in turn, so every server gets one (a dead one's waits in its queue).
   for (const endpoint of options.connect) {

@@ -2,6 +2,7 @@ import {
   ask,
   EPHEMERAL,
   freeEndpoint,
+  handshakes,
   plainRequest,
   type RoleChild,
   runRoleProcess,
@@ -62,6 +63,36 @@ describe("model 2: the shotgun (DEALER to every server, first reply wins)", () =
     expect(none).toEqual({ answered: 0, discarded: 0, failed: true });
     expect(errors.mock.calls.flat()).toContain(
       "[client] E: no reply to request 1 in 300 ms: name service not available",
+    );
+  });
+
+  it("a server whose reply has a frame over the limit is connected again, and its answers count", async () => {
+    const log = watchLog();
+    const [first, second] = [new Router({ linger: 0 }), new Router({ linger: 0 })];
+    sockets.push(first, second);
+    for (const server of [first, second]) await server.bind(EPHEMERAL);
+    const firstBack = handshakes(first, 2); // the client's first connection, then a new one
+    // The first server's reply to request 1 is over the limit: libzmq drops that connection.
+    // Then it answers every request it gets.
+    void (async () => {
+      let replies = 0;
+      for await (const [id, , sequence] of first) {
+        const reply = replies++ === 0 ? [Buffer.alloc(MAX_FRAME_BYTES + 1)] : [sequence!, OK];
+        await first.send([id!, "", ...reply]);
+      }
+    })();
+    // The second answers request 1 only, and only once the first has its new connection: so
+    // request 2 can only be answered by the first server, and only if the client came back to it.
+    void (async () => {
+      const [id, , sequence] = await second.receive();
+      await firstBack; // without our reconnect, never: request 1 times out
+      await second.send([id!, "", sequence!, OK]);
+    })();
+    const endpoints = [first.lastEndpoint!, second.lastEndpoint!];
+    const result = await runClient2(client(endpoints, { requests: 2 }));
+    expect(result).toEqual({ answered: 2, discarded: 0, failed: false });
+    expect(log.text()).toMatch(
+      /\[client\] W: libzmq dropped the connection to tcp:\/\/\S+ \(a frame over 65536 bytes, or another protocol error\) and will not reconnect it: connecting again/,
     );
   });
 

@@ -8,7 +8,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { vi } from "vitest";
-import { Request } from "zeromq";
+import { Request, type Socket } from "zeromq";
 import type { RoleControl } from "./lifecycle.ts";
 import { freePorts } from "./ports.ts";
 
@@ -158,4 +158,18 @@ export function plainRequest(endpoint: string): Request {
 export async function ask(socket: Request, ...frames: (string | Buffer)[]): Promise<string> {
   await socket.send(frames);
   return (await socket.receive()).toString();
+}
+
+/**
+ * Resolves once `socket` has completed its `count`th handshake from now: a peer's first
+ * connection, then (count 2) the new one after a drop. Call it before anything connects.
+ */
+export function handshakes(socket: Socket, count: number): Promise<void> {
+  let seen = 0;
+  return new Promise((resolve) => {
+    socket.events.on("handshake", () => {
+      seen += 1;
+      if (seen === count) resolve();
+    });
+  });
 }

@@ -3,22 +3,11 @@ import { Publisher, Pull, Push, type Socket, Subscriber, XPublisher } from "zero
 import { closeAndDrain } from "../src/lifecycle.ts";
 import { roleLog } from "../src/log.ts";
 import { reconnectWhenDropped } from "../src/reconnect.ts";
-import { EPHEMERAL, freeEndpoint, unusedEndpoint, watchLog } from "../src/testing.ts";
+import { EPHEMERAL, freeEndpoint, handshakes, unusedEndpoint, watchLog } from "../src/testing.ts";
 
 const LIMIT = 1000;
 const DROPPED =
   /\[tasks\] W: libzmq dropped the connection to (\S+) \(a frame over 1000 bytes, or another protocol error\) and will not reconnect it: connecting again/;
-
-/** Resolves once `socket` has completed its `count`th handshake from now. */
-function handshakes(socket: Push, count: number): Promise<void> {
-  let seen = 0;
-  return new Promise((resolve) => {
-    socket.events.on("handshake", () => {
-      seen += 1;
-      if (seen === count) resolve();
-    });
-  });
-}
 
 async function receiveAll(socket: Pull, count: number): Promise<string[]> {
   const received: string[] = [];

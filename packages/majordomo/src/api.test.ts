@@ -1,10 +1,16 @@
-import { EPHEMERAL, startRole, unusedEndpoint, watchLog } from "@zmq-patterns/helpers/testing";
+import {
+  EPHEMERAL,
+  handshakes,
+  startRole,
+  unusedEndpoint,
+  watchLog,
+} from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Router } from "zeromq";
 import { MajordomoAsyncClient } from "./async-client-api.ts";
 import { brokerDefaults, runBroker } from "./broker.ts";
 import { MajordomoClient } from "./client-api.ts";
-import { MDPC01 } from "./protocol.ts";
+import { MAX_FRAME_BYTES, MDPC01 } from "./protocol.ts";
 import { MajordomoWorker } from "./worker-api.ts";
 
 const quickBroker = { ...brokerDefaults, bind: [EPHEMERAL], heartbeatMs: 500 };
@@ -58,6 +64,28 @@ describe("the client and worker APIs", () => {
     worker.close();
     await serving;
     await broker.stop();
+  });
+
+  it("the async client, cut off by a reply with a frame over the limit, connects again and goes on", async () => {
+    const log = watchLog();
+    const fake = new Router({ linger: 0 });
+    closing.push(fake);
+    await fake.bind(EPHEMERAL);
+    const connectedTwice = handshakes(fake, 2); // its first connection, then a new one
+    const client = new MajordomoAsyncClient({ broker: fake.lastEndpoint! });
+    closing.push(client);
+    await client.send("echo", "1");
+    const [id] = await fake.receive();
+    await fake.send([id!, "", MDPC01, "echo", Buffer.alloc(MAX_FRAME_BYTES + 1)]); // dropped
+    await connectedTwice; // without our reconnect, never, and the send below would wait for ever
+    await client.send("echo", "2");
+    const [newId, , , , body] = await fake.receive();
+    expect(body?.toString()).toBe("2");
+    await fake.send([newId!, "", MDPC01, "echo", "2"]);
+    expect(await client.receive()).toEqual({ service: "echo", body: [Buffer.from("2")] });
+    expect(log.text()).toMatch(
+      /\[client\] W: libzmq dropped the connection to tcp:\/\/\S+ \(a frame over 1048576 bytes, or another protocol error\) and will not reconnect it: connecting again/,
+    );
   });
 
   it("the synchronous client tries `retries` times on a new socket each time, then gives up with null", async () => {

@@ -8,7 +8,13 @@
 // Sends never wait for replies, and replies come back in the order workers finish them: the
 // caller matches them (for example by a sequence number in the body). No retries here: a
 // caller that needs them resends what has not come back (the Guide's mdclient2 does not).
-import { describeFrame, type Logger, Poller, roleLog } from "@zmq-patterns/helpers";
+import {
+  describeFrame,
+  type Logger,
+  Poller,
+  reconnectWhenDropped,
+  roleLog,
+} from "@zmq-patterns/helpers";
 import { Dealer } from "zeromq";
 import { BROKER_ENDPOINT, type Frame, MAX_FRAME_BYTES, MDPC01, toBuffer } from "./protocol.ts";
 
@@ -34,6 +40,9 @@ export class MajordomoAsyncClient {
     this.broker = options.broker ?? BROKER_ENDPOINT;
     this.#log = options.log ?? roleLog("client");
     this.#socket = new Dealer({ linger: 0, maxMessageSize: MAX_FRAME_BYTES });
+    // libzmq drops a connection that brings a frame over MAX_FRAME_BYTES, and never connects it
+    // again: every later send would wait for ever. This one socket is all we have, so we do.
+    reconnectWhenDropped(this.#socket, this.#log);
     this.#socket.connect(this.broker);
     this.#poller = new Poller({ socket: this.#socket });
     options.signal?.addEventListener("abort", () => this.close(), { once: true });

@@ -9,6 +9,7 @@ import {
   isMain,
   parseFlags,
   type RoleControl,
+  reconnectWhenDropped,
   roleLog,
   stopOnSignals,
 } from "@zmq-patterns/helpers";
@@ -40,6 +41,9 @@ export async function runAsyncClient(options: AsyncClientOptions): Promise<Async
   // The id is set before connecting, so the server's ROUTER knows this client by it.
   const client = new Dealer({ linger: 0, routingId: id, maxMessageSize: MAX_FRAME_BYTES });
   closeOnAbort(options.signal, client);
+  // libzmq drops a connection that brings a frame over MAX_FRAME_BYTES, and never connects it
+  // again: we would hear nothing more, and our next send would wait for ever. So we do.
+  reconnectWhenDropped(client, log);
   for (const endpoint of options.connect) client.connect(endpoint);
   options.onReady?.(options.connect);
   const result: AsyncClientResult = { id, sent: [], received: [] };

@@ -1,4 +1,4 @@
-import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, handshakes, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dealer } from "zeromq";
 import { asyncClientDefaults, runAsyncClient } from "./async-client.ts";
@@ -115,5 +115,32 @@ describe("the asynchronous server (asyncsrv)", () => {
 
     const tally = await server.stop();
     expect(tally.dropped).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe("the asynchronous client", () => {
+  it("cut off by a frame over the limit, connects again and hears the next reply", async () => {
+    const log = watchLog();
+    // A fake server: a DEALER, bound, sends to whichever connection it has (no routing id).
+    const server = new Dealer({ linger: 0 });
+    await server.bind(EPHEMERAL);
+    const connectedTwice = handshakes(server, 2); // the client's first connection, then a new one
+    const client = startRole(runAsyncClient, {
+      ...asyncClientDefaults,
+      connect: [server.lastEndpoint!],
+      id: "client-1",
+      requests: 1,
+      waitMs: 120_000, // until the test stops it
+    });
+    const [request] = await server.receive();
+    await server.send(Buffer.alloc(MAX_FRAME_BYTES + 1)); // libzmq drops the connection
+    await connectedTwice; // without our reconnect, never: the client would be deaf for good
+    await server.send(request!);
+    await log.waitFor(/\[client client-1\] received "request #1 from client-1"/);
+    expect(log.text()).toMatch(
+      /\[client client-1\] W: libzmq dropped the connection to tcp:\/\/\S+ \(a frame over 65536 bytes, or another protocol error\) and will not reconnect it: connecting again/,
+    );
+    server.close();
+    expect((await client.stop()).received).toEqual(["request #1 from client-1"]);
   });
 });

@@ -1,4 +1,4 @@
-import { EPHEMERAL, startRole, watchLog } from "@zmq-patterns/helpers/testing";
+import { EPHEMERAL, handshakes, startRole, watchLog } from "@zmq-patterns/helpers/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Dealer, Request } from "zeromq";
 import { hopDefaults, runHop } from "./hop.ts";
@@ -54,5 +54,33 @@ describe("a hop", () => {
     for (const socket of [server, client, dealer]) socket.close();
     const counts = await hop.stop();
     expect(counts).toEqual({ requests: 2, replies: 2, dropped: 2 });
+  });
+
+  it("whose backend connects (>endpoint): a frame over the limit from there costs it that connection, and it connects again", async () => {
+    const log = watchLog();
+    const server = new Dealer({ linger: 0 }); // a fake server, bound, for the backend to connect to
+    await server.bind(EPHEMERAL);
+    const connectedTwice = handshakes(server, 2); // the hop's first connection, then a new one
+    const hop = startRole(runHop, {
+      ...hopDefaults,
+      frontend: [EPHEMERAL],
+      backend: [`>${server.lastEndpoint}`],
+      show: false,
+    });
+    const [front] = await hop.ready;
+    await server.send(Buffer.alloc(MAX_FRAME_BYTES + 1)); // libzmq drops the connection
+    await connectedTwice; // without our reconnect, never: requests would wait in the hop for ever
+    const client = new Request({ linger: 0 });
+    client.connect(front!);
+    await client.send("Hello");
+    const [clientId, delimiter, body] = await server.receive();
+    expect([String(delimiter), String(body)]).toEqual(["", "Hello"]);
+    await server.send([clientId!, "", "World"]);
+    expect(String(await client.receive())).toBe("World");
+    expect(log.text()).toMatch(
+      /\[hop\] W: libzmq dropped the connection to tcp:\/\/\S+ \(a frame over 65536 bytes, or another protocol error\) and will not reconnect it: connecting again/,
+    );
+    for (const socket of [server, client]) socket.close();
+    expect(await hop.stop()).toEqual({ requests: 1, replies: 1, dropped: 0 });
   });
 });

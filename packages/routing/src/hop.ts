@@ -10,6 +10,7 @@ import {
   type Logger,
   parseFlags,
   type RoleControl,
+  reconnectWhenDropped,
   roleLog,
   stopOnSignals,
 } from "@zmq-patterns/helpers";
@@ -73,6 +74,10 @@ export async function runHop(options: HopOptions): Promise<HopCounts> {
   });
   const backend = new Dealer({ linger: 0, maxMessageSize: MAX_FRAME_BYTES });
   closeOnAbort(options.signal, frontend, backend);
+  // A socket given ">endpoint" connects, and libzmq drops a connection that brings a frame over
+  // MAX_FRAME_BYTES and never connects it again: the hop would be cut off for good. So we do.
+  reconnectWhenDropped(frontend, log);
+  reconnectWhenDropped(backend, log);
   const counts: HopCounts = { requests: 0, replies: 0, dropped: 0 };
 
   // #region requests

@@ -9,6 +9,7 @@ import {
   Poller,
   parseFlags,
   type RoleControl,
+  reconnectWhenDropped,
   roleLog,
   stopOnSignals,
 } from "@zmq-patterns/helpers";
@@ -40,6 +41,9 @@ export async function runShotgunClient(
   const log = roleLog(options.name);
   const socket = new Dealer({ linger: 0, sendTimeout: 0, maxMessageSize: MAX_FRAME_BYTES });
   closeOnAbort(options.signal, socket);
+  // libzmq drops a connection that brings a frame over MAX_FRAME_BYTES, and never connects it
+  // again: that server would get no more requests from us, for the whole run. So we do.
+  reconnectWhenDropped(socket, log);
   for (const endpoint of options.connect) socket.connect(endpoint);
   options.onReady?.(options.connect);
   const poller = new Poller({ socket });
