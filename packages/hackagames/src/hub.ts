@@ -5,6 +5,7 @@
 // Run: pnpm --filter hackagames hub [--bind tcp://*:1400] [--tables tcp://*:1402] [--game ""]
 import {
   attach,
+  closeAndDrain,
   describeFrame,
   isMain,
   parseFlags,
@@ -405,8 +406,7 @@ export async function runHub(
     for (const newcomer of newcomers.values()) void toPlayer([newcomer.id, "", NOP]);
     for (const table of tables.values()) void tell(table, DISCONNECT, STOPPING);
     await Promise.all([toPlayer.idle(), toTable.idle()]);
-    front.close();
-    back.close();
+    await closeAndDrain(front, back); // the stops leave; a second Ctrl-C meanwhile still exits 0
   }
   if (options.signal?.aborted) void shutdown();
   else options.signal?.addEventListener("abort", () => void shutdown(), { once: true });
