@@ -27,8 +27,11 @@ export interface RoleProcess {
  * once the client has its third reply", "hang the worker", "restart the server".
  */
 export interface FaultStep {
-  /** Runs when role `role` prints a line matching `line`, counted from when the previous step ran. */
-  after: { role: string; line: RegExp };
+  /**
+   * Runs when role `role` prints a line matching `line`, counted from when the previous step ran;
+   * without it, right after the previous step (to do two things at one moment).
+   */
+  after?: { role: string; line: RegExp };
   /** kill: SIGKILL. hang: SIGSTOP. resume: SIGCONT. restart: a new process with the role's script and args
    *  (SIGKILL first if it still runs). */
   action: "kill" | "hang" | "resume" | "restart";
@@ -77,8 +80,10 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
   const finishers = scenario.roles.filter((role) => role.finishes).map((role) => role.name);
   if (finishers.length === 0) throw new Error(`scenario "${scenario.title}" has no finishing role`);
   const faults = scenario.faults ?? [];
+  if (faults.length > 0 && !faults[0]!.after)
+    throw new Error(`scenario "${scenario.title}": its first fault step needs an "after"`);
   for (const { after, target } of faults) {
-    for (const name of [after.role, target])
+    for (const name of [...(after ? [after.role] : []), target])
       if (!roles.has(name)) throw new Error(`scenario "${scenario.title}": no role "${name}"`);
   }
   log.info(`${scenario.title}: ${scenario.roles.map((role) => role.name).join(", ")}`);
@@ -131,9 +136,18 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
   let nextStep = 0;
   const watchForFault = (roleName: string, line: string) => {
     const step = faults[nextStep];
-    if (stopping || !step || step.after.role !== roleName || !step.after.line.test(line)) return;
-    nextStep += 1;
-    void inject(step, nextStep);
+    if (stopping || !step?.after || step.after.role !== roleName || !step.after.line.test(line))
+      return;
+    void injectFrom(nextStep);
+  };
+  /** Runs step `first`, then each following step that has no `after` of its own. */
+  const injectFrom = async (first: number) => {
+    nextStep = first + 1;
+    await inject(faults[first]!, nextStep);
+    while (!stopping && nextStep < faults.length && !faults[nextStep]!.after) {
+      nextStep += 1;
+      await inject(faults[nextStep - 1]!, nextStep);
+    }
   };
   const inject = async ({ action, target }: FaultStep, number: number) => {
     log.info(announcements[action](target));
