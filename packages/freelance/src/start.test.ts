@@ -29,6 +29,7 @@ describe("pnpm --filter freelance start", () => {
       /\[client\] W: server tcp:\/\/localhost:\d+ connection closed; marked dead/,
     );
     expect(model3).toContain("[start] restarting server-1");
+    expect(model3).toContain("[start] resuming client (SIGCONT)"); // paused while server-1 started
     expect(numbers(model3, /\[client\] reply (\d+) from/g)).toEqual(oneTo(40));
     // After its restart, server-1 serves again.
     const restarted = model3.split("[start] restarting server-1")[1]!;

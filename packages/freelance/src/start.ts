@@ -44,12 +44,15 @@ const scenarios: Record<string, Scenario> = {
       "Freelance model 3: the agent pings the servers and spreads the requests; one is killed (skipped at once), then restarted (used again)",
     roles: [
       ...servers("src/server3.ts", (i) => ["--endpoint", endpoints[i]!]),
-      // Enough requests to outlast the restarted server's start on a busy machine.
       client("src/client3.ts", 40, 100),
     ],
     faults: [
       { after: { role: "client", line: /reply 4 from/ }, action: "kill", target: "server-1" },
-      { after: { role: "client", line: /marked dead/ }, action: "restart", target: "server-1" },
+      // The two others serve on. Then the client is paused while server-1 restarts, however
+      // long a busy machine takes to start it, so that it still has requests left to send it.
+      { after: { role: "client", line: /reply 8 from/ }, action: "hang", target: "client" },
+      { action: "restart", target: "server-1" },
+      { after: { role: "server-1", line: /service is ready/ }, action: "resume", target: "client" },
     ],
   },
 };
