@@ -49,8 +49,19 @@ export interface TitanicClientResult {
   ok: boolean;
 }
 
+/** What a client built on this one adds; exercise 11's uuid cache is one. */
+export interface TitanicClientExtension {
+  /** Requests an earlier run had accepted (uuid -> body): asked for, not sent again. */
+  resumed?: Map<string, string>;
+  /** Called once Titanic has accepted a request, before its uuid is used. */
+  accepted?: (uuid: string, body: string) => Promise<void>;
+  /** Called once a request is done with: closed, or unknown to Titanic ("400"). */
+  finished?: (uuid: string) => Promise<void>;
+}
+
 export async function runTitanicClient(
   options: TitanicClientOptions,
+  extension: TitanicClientExtension = {},
 ): Promise<TitanicClientResult> {
   const log = roleLog(options.name);
   const [broker] = options.connect;
@@ -85,11 +96,14 @@ export async function runTitanicClient(
     });
 
   // 1. Hand each request to Titanic; once it says "200" + uuid, the request is on its disk.
-  const outstanding = new Map<string, string>(); // uuid -> body
+  const outstanding = new Map<string, string>(extension.resumed); // uuid -> body
+  const resumedBodies = new Set(outstanding.values()); // exercise 11 resumes some
   for (const body of bodies) {
+    if (resumedBodies.has(body)) continue; // accepted by an earlier run: not sent again
     while (!client.closed) {
       const [status, uuid] = (await call(TITANIC_REQUEST, options.service, body)) ?? [];
       if (status?.toString() === OK && uuid) {
+        await extension.accepted?.(uuid.toString(), body); // exercise 11 caches it here
         log.info(`accepted ${uuid} for "${body}"`);
         outstanding.set(uuid.toString(), body);
         break;
@@ -115,10 +129,12 @@ export async function runTitanicClient(
         result.replies.set(body, text);
         const [closed] = (await call(TITANIC_CLOSE, uuid)) ?? [];
         if (closed?.toString() !== OK) log.warn(`closing ${uuid} said ${closed ?? "nothing"}`);
+        else await extension.finished?.(uuid);
         outstanding.delete(uuid);
       } else if (status?.toString() === UNKNOWN) {
         log.error(`Titanic does not know ${uuid} (400): the request is lost`);
         result.ok = false;
+        await extension.finished?.(uuid);
         outstanding.delete(uuid);
       } else if (status?.toString() !== PENDING) {
         log.warn(`no reply for ${uuid} yet (${status ?? "no answer"}); asking again`);

@@ -70,6 +70,12 @@ export interface TitanicCounts {
   refused: number;
 }
 
+/** What a Titanic built on this one adds; exercise 12's purge is one. */
+export interface TitanicExtension {
+  /** Called once per dispatcher pass, after going through the queue, before waiting. */
+  eachPass?: (store: TitanicStore, log: Logger) => Promise<void>;
+}
+
 type Frames = (string | Buffer)[];
 
 /** Why a titanic.request is refused, or undefined if Titanic takes it. */
@@ -97,7 +103,10 @@ function uuidOf(frames: Buffer[]): { uuid: string } | { problem: string } {
 const failure = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Runs Titanic until stopped; returns what it did. */
-export async function runTitanic(options: TitanicOptions): Promise<TitanicCounts> {
+export async function runTitanic(
+  options: TitanicOptions,
+  extension: TitanicExtension = {},
+): Promise<TitanicCounts> {
   const log = roleLog(options.name);
   const [broker] = options.connect;
   if (!broker) throw new Error(`${options.name}: no --connect endpoint given`);
@@ -213,6 +222,7 @@ export async function runTitanic(options: TitanicOptions): Promise<TitanicCounts
       const reply = await call(request.service, ...request.body);
       if (reply) await storeReply(store, uuid, reply, counts, log);
     }
+    await extension.eachPass?.(store, log); // exercise 12 adds its purge here
     // Something was answered, or came in: go round again at once. Otherwise wait for a new
     // request, or for the interval (a worker may have come meanwhile).
     if (counts.answered === answeredBefore && !newRequest.arrived) await newRequest.wait();

@@ -63,6 +63,17 @@ describe(`exercise 12, Titanic purges answered requests nobody closed (${exercis
     expect(existsSync(join(dir, `${waiting}.request`))).toBe(true);
     expect(log.lines.filter((line) => line.includes(`purged ${waiting}`))).toEqual([]);
 
+    // Purged means closed in the store too (store.close, not deleting its files behind the
+    // store's back): no later pass purges it again. The second of two requests answered one
+    // after the other is dispatched in a pass that began after the first one's pass, purge
+    // step included, had ended.
+    for (const body of ["later 1", "later 2"]) {
+      const [, later] = await ask("titanic.request", "echo", body);
+      await log.waitFor(new RegExp(`answered ${later}`));
+      expect(await ask("titanic.close", later!)).toEqual(["200"]);
+    }
+    expect(log.lines.filter((line) => line.includes(`purged ${abandoned}`))).toHaveLength(1);
+
     const counts = await titanic.stop();
     expect(counts.purged).toBe(1);
     await broker.stop();
