@@ -9,6 +9,7 @@ import {
   closeOnAbort,
   describeFrame,
   isMain,
+  type Logger,
   Poller,
   parseFlags,
   type RoleControl,
@@ -48,8 +49,17 @@ export type ServerOptions = typeof serverDefaults & RoleControl;
 
 export type { ServerResult };
 
+/** What a server built on this one adds; exercise 01's "E: not active" is one. */
+export interface ServerExtension {
+  /** Called for each request the state machine refuses, [client, "", body]; nothing by default. */
+  refused?: (request: Buffer[], frontend: Router, log: Logger) => Promise<void>;
+}
+
 /** Runs the server until stopped, or until a fatal event; returns what it did. */
-export async function runServer(options: ServerOptions): Promise<ServerResult> {
+export async function runServer(
+  options: ServerOptions,
+  extension: ServerExtension = {},
+): Promise<ServerResult> {
   const log = roleLog(options.name);
   const frontend = new Router(FRONTEND_OPTIONS);
   const statePub = new Publisher({ linger: 0 });
@@ -96,6 +106,7 @@ export async function runServer(options: ServerOptions): Promise<ServerResult> {
           result.refused += 1;
           const peer = now >= peerExpiresAt ? "expired" : "not expired yet";
           log.warn(`refused a client request in ${stateName(result.state)} (peer ${peer})`);
+          await extension.refused?.(event.frames, frontend, log); // exercise 01 answers it here
         } else {
           await frontend.send(event.frames).then(
             () => (result.served += 1),

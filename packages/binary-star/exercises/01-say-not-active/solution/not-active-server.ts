@@ -1,152 +1,33 @@
-// Exercise 01: a Binary Star server that says "E: not active" when it refuses a request, instead
-// of dropping it, so that its client can fail over at once. Everything else as the lesson's
-// server (src/server.ts): the same state machine, sockets, flags and log lines.
-// Run: pnpm --filter binary-star exercise 01
-import {
-  attach,
-  closeOnAbort,
-  describeFrame,
-  isMain,
-  Poller,
-  parseFlags,
-  type RoleControl,
-  roleLog,
-  stopOnSignals,
-} from "@zmq-patterns/helpers";
-import { Publisher, Router, type Socket } from "zeromq";
-import { Event, type Outcome, State, stateName, step } from "#src/fsm.ts";
-import {
-  checkRequest,
-  decodeState,
-  encodeState,
-  FRONTEND_OPTIONS,
-  guideEndpoints,
-  HEARTBEAT_MS,
-  openStateSubscriber,
-  PEER_EXPIRY_MS,
-  type Role,
-  roleOf,
-  type ServerResult,
-} from "#src/protocol.ts";
-
-/** Every knob of a server in `role`, the Guide's defaults (the endpoints differ by role). */
-export const notActiveDefaultsFor = (role: Role) => ({
-  role: role as string,
-  ...guideEndpoints(role), // frontend, statePub, stateSub
-  /** Publish our state this often. */
-  heartbeatMs: HEARTBEAT_MS,
-  /** Count the peer as dead after this long without its state. */
-  peerExpiryMs: PEER_EXPIRY_MS,
-  /** Log each state message sent (normally only changes are logged). */
-  showState: false,
-  name: role as string,
-});
-export const notActiveServerDefaults = notActiveDefaultsFor("primary");
-export type NotActiveServerOptions = typeof notActiveServerDefaults & RoleControl;
+// Exercise 01 (reference solution): a Binary Star server that says "E: not active" when it
+// refuses a request, instead of dropping it, so that its client can fail over at once. The rest
+// is the lesson's server (src/server.ts), which calls sayNotActive for each refused request.
+// Run: tsx exercises/01-say-not-active/solution/not-active-server.ts --role backup
+import { isMain, type Logger, parseFlags, stopOnSignals } from "@zmq-patterns/helpers";
+import type { Router } from "zeromq";
+import { type Role, roleOf } from "#src/protocol.ts";
+import { defaultsFor, runServer, type ServerOptions, type ServerResult } from "#src/server.ts";
 
 /** The one-frame reply to a request the state machine refuses. */
 export const NOT_ACTIVE = "E: not active";
 
-/** Runs the server until stopped, or until a fatal event; returns what it did. */
-export async function runNotActiveServer(options: NotActiveServerOptions): Promise<ServerResult> {
-  const log = roleLog(options.name);
-  const frontend = new Router(FRONTEND_OPTIONS);
-  const statePub = new Publisher({ linger: 0 });
-  const stateSub = openStateSubscriber(options.stateSub, log);
-  const sockets: Socket[] = [frontend, statePub, stateSub];
-  closeOnAbort(options.signal, ...sockets);
-  const endpoints = [
-    ...(await attach(frontend, { bind: options.frontend, connect: [] }, log)),
-    ...(await attach(statePub, { bind: options.statePub, connect: [] }, log)),
-    ...(await attach(stateSub, { bind: [], connect: options.stateSub }, log)),
-  ];
-  options.onReady?.(endpoints);
+export const notActiveDefaultsFor = (role: Role) => defaultsFor(role);
+export const notActiveServerDefaults = notActiveDefaultsFor("primary");
+export type NotActiveServerOptions = ServerOptions;
 
-  const result: ServerResult = {
-    state: options.role === "backup" ? State.Backup : State.Primary,
-    served: 0,
-    refused: 0,
-  };
-  log.info(`${stateName(result.state)}: waiting for the peer's state`);
-  let peerExpiresAt = Date.now() + options.peerExpiryMs; // as if we had heard from it at start
-  let peerSilent = false; // said so in the log already
-  let stateAt = Date.now() + options.heartbeatMs;
-  const apply = (outcome: Outcome) => {
-    if (outcome.kind !== "become") return;
-    log.info(`state ${stateName(result.state)} -> ${stateName(outcome.state)}: ${outcome.why}`);
-    result.state = outcome.state;
-  };
+/** Answers a refused request [client, "", body] with one frame, NOT_ACTIVE. */
+async function sayNotActive(request: Buffer[], frontend: Router, log: Logger): Promise<void> {
+  // Say so: the client need not wait for its time-out. Same envelope, another body.
+  const [client, delimiter] = request as [Buffer, Buffer];
+  await frontend
+    .send([client, delimiter, NOT_ACTIVE])
+    .catch((error: unknown) =>
+      log.warn(`refusal not sent (the client has gone?): ${String(error)}`),
+    );
+}
 
-  const poller = new Poller({ frontend, stateSub });
-  for (;;) {
-    const event = await poller.next({ timeoutMs: stateAt - Date.now() });
-    if (event.kind === "closed") break;
-    const now = Date.now();
-
-    if (event.kind === "message" && event.from === "frontend") {
-      // A client's request [client, "", body]: a vote for us, if the state machine agrees.
-      const problem = checkRequest(event.frames);
-      if (problem)
-        log.warn(`bad request from ${describeFrame(event.frames[0]!)}: ${problem}; dropped`); // no vote
-      else {
-        const outcome = step(result.state, Event.ClientRequest, now >= peerExpiresAt);
-        apply(outcome);
-        if (outcome.kind === "refuse") {
-          result.refused += 1;
-          const peer = now >= peerExpiresAt ? "expired" : "not expired yet";
-          log.warn(`refused a client request in ${stateName(result.state)} (peer ${peer})`);
-          // Say so: the client need not wait for its time-out. Same envelope, another body.
-          const [client, delimiter] = event.frames as [Buffer, Buffer];
-          await frontend
-            .send([client, delimiter, NOT_ACTIVE])
-            .catch((error: unknown) =>
-              log.warn(`refusal not sent (the client has gone?): ${String(error)}`),
-            );
-        } else {
-          await frontend.send(event.frames).then(
-            () => (result.served += 1),
-            (error: unknown) => log.warn(`reply not sent (the client has gone?): ${String(error)}`),
-          );
-        }
-      }
-    } else if (event.kind === "message") {
-      // The peer's state, one frame "1" to "4": also its heartbeat. Garbage changes nothing.
-      const peer = decodeState(event.frames);
-      if (typeof peer === "string") log.warn(`bad state message: ${peer}; ignored`);
-      else {
-        if (peerSilent) log.info(`the peer is back, ${stateName(peer)}`);
-        peerExpiresAt = now + options.peerExpiryMs;
-        peerSilent = false;
-        const outcome = step(result.state, peer, false);
-        if (outcome.kind === "fatal") {
-          log.error(
-            `fatal: ${stateName(result.state)} and the peer is ${stateName(peer)}: ${outcome.why}`,
-          );
-          result.fatal = outcome.why;
-          break;
-        }
-        apply(outcome);
-      }
-    }
-
-    if (statePub.closed) break; // stopped
-    if (now >= stateAt) {
-      await statePub.send(encodeState(result.state));
-      if (options.showState) log.info(`sent state ${stateName(result.state)}`);
-      stateAt = now + options.heartbeatMs;
-    }
-    if (now >= peerExpiresAt && !peerSilent) {
-      peerSilent = true;
-      log.warn(`the peer has been silent for ${options.peerExpiryMs} ms: it counts as dead`);
-    }
-  }
-
-  for (const socket of sockets) socket.close();
-  const ending = result.fatal ? "stopped (fatal)" : "stopped";
-  log.info(
-    `${ending} in ${stateName(result.state)}: ${result.served} served, ${result.refused} refused`,
-  );
-  return result;
+/** Runs the lesson's server, answering refused requests, until stopped or a fatal event. */
+export function runNotActiveServer(options: NotActiveServerOptions): Promise<ServerResult> {
+  return runServer(options, { refused: sayNotActive });
 }
 
 if (isMain(import.meta.url)) {
