@@ -38,6 +38,15 @@ export interface LazyClientResult {
   gaveUp: boolean;
 }
 
+/** What a client built on this one adds; exercise 01's back-off is one. */
+export interface LazyClientExtension {
+  /**
+   * Called after a failed try, with the old socket closed and before the new one opens: `resend`
+   * counts this request's resends from 1. A stop (options.signal) must end it at once.
+   */
+  beforeResend?: (request: string, resend: number, log: Logger) => Promise<void>;
+}
+
 /** A new REQ socket, connected as the flags say, with a poller to wait on it with a time-out. */
 async function openSocket(options: LazyClientOptions, log: Logger) {
   const socket = new Request({ linger: 0 }); // linger 0: closing drops the unanswered request
@@ -47,7 +56,10 @@ async function openSocket(options: LazyClientOptions, log: Logger) {
 }
 
 /** Sends the requests one by one, retrying each on a fresh socket; returns what it got. */
-export async function runLazyClient(options: LazyClientOptions): Promise<LazyClientResult> {
+export async function runLazyClient(
+  options: LazyClientOptions,
+  extension: LazyClientExtension = {},
+): Promise<LazyClientResult> {
   const log = roleLog(options.name);
   let { socket, poller, endpoints } = await openSocket(options, log);
   options.onReady?.(endpoints);
@@ -83,6 +95,9 @@ export async function runLazyClient(options: LazyClientOptions): Promise<LazyCli
       // The socket is confused: it still waits for a reply that will never come, and a REQ
       // must get a reply before it may send again. Close it and start over with a new one.
       socket.close();
+      // exercise 01 backs off here
+      await extension.beforeResend?.(request, options.retries - retriesLeft + 1, log);
+      if (options.signal?.aborted) break requests; // stopped (Ctrl-C) before the new socket
       ({ socket, poller } = await openSocket(options, log));
       retriesLeft -= 1;
       log.info(`reconnected; resending ${request} (${retriesLeft} retries left)`);
