@@ -36,6 +36,8 @@ export interface RoleChild {
    * process exits first.
    */
   waitForLine(pattern: RegExp, options?: { since?: number }): Promise<RegExpMatchArray>;
+  /** The patterns waitForLine is still waiting for: what a hung test was waiting on. */
+  readonly waiting: readonly RegExp[];
   signal(name: NodeJS.Signals): void;
   /** SIGKILL (a crash: no clean-up runs in the role); resolves when it has exited. */
   kill(): Promise<ProcessResult>;
@@ -112,6 +114,9 @@ export function runRoleProcess(
   return {
     pid: child.pid ?? 0,
     lines,
+    get waiting() {
+      return watchers.map((watcher) => watcher.pattern);
+    },
     waitForLine: (pattern, { since } = {}) =>
       new Promise((resolve, reject) => {
         watchers.push({ pattern, since, found: resolve });

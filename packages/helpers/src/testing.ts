@@ -6,11 +6,17 @@
 //   await server.stop();
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { vi } from "vitest";
+import { basename, join } from "node:path";
+import { onTestFailed, vi } from "vitest";
+import { getCurrentTest } from "vitest/suite";
 import { Request, type Socket } from "zeromq";
 import type { RoleControl } from "./lifecycle.ts";
 import { freePorts } from "./ports.ts";
+import {
+  type RoleChild,
+  type RoleProcessOptions,
+  runRoleProcess as runRoleProcessAnywhere,
+} from "./role-process.ts";
 
 export interface RunningRole<R> {
   /** The endpoints the role is bound/connected to, once it is. */
@@ -74,13 +80,45 @@ export {
   networkNamespacesUnavailable,
   type TestNetwork,
 } from "./network.ts";
-// runRoleProcess lives in role-process.ts, which does not load vitest: benchmarks use it too.
-export {
-  type ProcessResult,
-  type RoleChild,
-  type RoleProcessOptions,
-  runRoleProcess,
-} from "./role-process.ts";
+// The plain runRoleProcess lives in role-process.ts, which does not load vitest: benchmarks use
+// it too. Tests get the one below, which reports a failed test's role output.
+export type { ProcessResult, RoleChild, RoleProcessOptions } from "./role-process.ts";
+
+/**
+ * runRoleProcess (role-process.ts), for tests: when the running test fails, the process's output
+ * is printed, and its end, with the lines the test still waited for, is kept in the test's report
+ * (`meta.roleOutput` in .vitest-report.json). `.ci/run` prints it under the failure, so a hang
+ * seen only in CI's log says which line never came and what each role said before it.
+ */
+export function runRoleProcess(
+  script: string,
+  args: string[] = [],
+  options: string | RoleProcessOptions = {},
+): RoleChild {
+  return reportOnFailure(runRoleProcessAnywhere(script, args, options), basename(script));
+}
+
+/** How many of a role's last lines a failed test's report keeps (all are printed). */
+const REPORTED_LINES = 20;
+
+function reportOnFailure(child: RoleChild, name: string): RoleChild {
+  // Only inside a test (not in a beforeAll, not in a plain process).
+  if (getCurrentTest())
+    onTestFailed(({ task }) => {
+      const label = `${name} (pid ${child.pid})`;
+      console.log(`--- ${label}:\n${child.lines.join("\n")}`);
+      const meta = task.meta as { roleOutput?: string[] };
+      const waiting = child.waiting.map(String).join(", ");
+      meta.roleOutput ??= [];
+      meta.roleOutput.push(`--- ${label}${waiting ? `, still waited for ${waiting}` : ""}`);
+      if (child.lines.length > REPORTED_LINES)
+        meta.roleOutput.push(`(${child.lines.length - REPORTED_LINES} lines before)`);
+      meta.roleOutput.push(...child.lines.slice(-REPORTED_LINES));
+    });
+  const restart = child.restart;
+  child.restart = async () => reportOnFailure(await restart(), name); // the new process too
+  return child;
+}
 
 export interface LogLine {
   line: string;

@@ -49,8 +49,10 @@ describe("runRoleProcess", () => {
     await server.waitForLine(/received "one"/);
     const since = server.lines.length;
     const next = server.waitForLine(/received "(\w+)"/, { since });
+    expect(server.waiting).toEqual([/received "(\w+)"/]); // what a hung test reports
     await socket.send("two");
     expect((await next)[1]).toBe("two"); // without `since`, "one" would match
+    expect(server.waiting).toEqual([]);
     expect(server.lines.indexOf('[echo-server] received "two"')).toBeGreaterThanOrEqual(since);
   });
 
