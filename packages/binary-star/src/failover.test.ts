@@ -1,5 +1,5 @@
 import { freeEndpoint, type RoleChild, runRoleProcess } from "@zmq-patterns/helpers/testing";
-import { describe, expect, it, onTestFailed } from "vitest";
+import { describe, expect, it } from "vitest";
 
 // Real processes, real faults: the pair and a client, each its own process, as in three terminals.
 // Heartbeats at 500 ms, peer expiry 1000 ms; the client waits 1000 ms for a reply, then settles
@@ -42,9 +42,6 @@ describe("Binary Star with real processes", () => {
     let { primary, backup, client, backupFront } = await startPair(
       "src/bstar-server.ts",
       "src/server.ts",
-    );
-    onTestFailed(() =>
-      console.log([...primary.lines, ...backup.lines, ...client.lines].join("\n")),
     );
     await client.waitForLine(/server replied OK \(3\)/);
     expect(backup.lines.join("\n")).not.toMatch(/\[backup\] (W: refused|state PASSIVE)/);
