@@ -28,7 +28,7 @@ describe.skipIf(!python)(`interop with pyzmq${why}`, () => {
         endpoint!,
         "py-client",
         "3",
-        "3000",
+        "1000", // ms to listen on for extra replies, once each request has had one
       ]);
       let out = "";
       child.stdout.on("data", (chunk: Buffer) => {
