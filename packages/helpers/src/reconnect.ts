@@ -19,7 +19,8 @@ const CONNECTS_ONCE = [Subscriber, Publisher, Dealer, Request];
  * "connect:retry" follows within one reconnectInterval gets a W: line on `log`, and its endpoint
  * is connected again. For sockets that reconnect (reconnectInterval > 0, the default 100 ms).
  * Any "connect:retry" counts, so of two drops within 100 ms on one socket, one a peer leaving,
- * the other is missed.
+ * the other is missed. A stalled event loop does no harm: libzmq queues "connect:retry" right
+ * behind "disconnect", and zeromq.js reads the one waiting next before any timer runs (tested).
  */
 export function reconnectWhenDropped(socket: Socket, log: Logger): void {
   const events = socket.events;

@@ -93,6 +93,32 @@ describe("reconnectWhenDropped", () => {
     expect(log.lines.filter((line) => DROPPED.test(line))).toHaveLength(1);
   });
 
+  it("takes a peer leaving for what it is even when the event loop stalls past reconnectInterval", async () => {
+    const log = watchLog();
+    const endpoint = await freeEndpoint();
+    let sender = open(new Push({ linger: 0 }));
+    await sender.bind(endpoint);
+    let connected = handshakes(sender, 1);
+    const receiver = open(new Pull({ linger: 0, maxMessageSize: LIMIT, reconnectInterval: 100 }));
+    reconnectWhenDropped(receiver, roleLog("tasks"));
+    // The fault: right after the "disconnect", the loop is busy for three reconnectIntervals
+    // (a long GC, a loaded machine), so the check's timer is due before "connect:retry" is read.
+    receiver.events.on("disconnect", () => {
+      for (const until = Date.now() + 300; Date.now() < until; );
+    });
+    receiver.connect(endpoint);
+    await connected;
+
+    await closeAndDrain(sender); // the peer leaves: "disconnect", then libzmq's "connect:retry"
+    sender = open(new Push({ linger: 0 }));
+    connected = handshakes(sender, 1);
+    await sender.bind(endpoint);
+    await connected; // libzmq reconnected by itself
+    await sender.send(Buffer.alloc(LIMIT + 1)); // a drop for good, as a marker
+    await log.waitFor(DROPPED);
+    expect(log.lines.filter((line) => DROPPED.test(line))).toHaveLength(1); // the marker's only
+  });
+
   it("still connects again while libzmq retries another endpoint of the socket where nobody listens", async () => {
     const log = watchLog();
     const sender = open(new Push({ linger: 0 }));
