@@ -64,25 +64,36 @@ describe("reconnectWhenDropped", () => {
     await log.waitFor(DROPPED);
   });
 
+  /**
+   * A PUSH at `endpoint` that `connect` connects the receiver to, and that then leaves
+   * ("disconnect", then libzmq's "connect:retry"); a new PUSH binds there. Returns the new one
+   * once libzmq has reconnected the receiver to it by itself.
+   */
+  async function peerLeavesAndReturns(endpoint: string, connect: () => void): Promise<Push> {
+    const first = open(new Push({ linger: 0 }));
+    await first.bind(endpoint);
+    const connected = handshakes(first, 1);
+    connect();
+    await connected;
+    await closeAndDrain(first);
+    const second = open(new Push({ linger: 0 }));
+    const reconnected = handshakes(second, 1);
+    await second.bind(endpoint);
+    await reconnected;
+    return second;
+  }
+
   it("leaves a connection whose peer left to libzmq, which reconnects it itself", async () => {
     const log = watchLog();
-    const endpoint = await freeEndpoint(); // bound again below, after the first sender is gone
-    let sender = open(new Push({ linger: 0 }));
-    await sender.bind(endpoint);
-    let connected = handshakes(sender, 1);
+    const endpoint = await freeEndpoint(); // bound again, after the first sender is gone
     const receiver = open(new Pull({ linger: 0, maxMessageSize: LIMIT }));
     reconnectWhenDropped(receiver, roleLog("tasks"));
     // By name: this connection's events say tcp://localhost:<port>; libzmq's reconnection's
     // say tcp://127.0.0.1:<port> (measured), so the W: line below tells which one was dropped.
-    receiver.connect(endpoint.replace("127.0.0.1", "localhost"));
-    await connected;
-
-    await closeAndDrain(sender); // the peer leaves: "disconnect", then libzmq's "connect:retry"
-    sender = open(new Push({ linger: 0 }));
-    connected = handshakes(sender, 1);
-    await sender.bind(endpoint);
-    await connected; // libzmq reconnected by itself
-    connected = handshakes(sender, 1);
+    const sender = await peerLeavesAndReturns(endpoint, () =>
+      receiver.connect(endpoint.replace("127.0.0.1", "localhost")),
+    );
+    const connected = handshakes(sender, 1);
     await sender.send(Buffer.alloc(LIMIT + 1)); // a drop for good, as a marker
     // Had the peer's leaving been taken for a drop too, its W: line (tcp://localhost:...) would
     // come first: it was due one reconnectInterval after an earlier disconnect.
@@ -96,9 +107,6 @@ describe("reconnectWhenDropped", () => {
   it("takes a peer leaving for what it is even when the event loop stalls past reconnectInterval", async () => {
     const log = watchLog();
     const endpoint = await freeEndpoint();
-    let sender = open(new Push({ linger: 0 }));
-    await sender.bind(endpoint);
-    let connected = handshakes(sender, 1);
     const receiver = open(new Pull({ linger: 0, maxMessageSize: LIMIT, reconnectInterval: 100 }));
     reconnectWhenDropped(receiver, roleLog("tasks"));
     // The fault: right after the "disconnect", the loop is busy for three reconnectIntervals
@@ -106,14 +114,7 @@ describe("reconnectWhenDropped", () => {
     receiver.events.on("disconnect", () => {
       for (const until = Date.now() + 300; Date.now() < until; );
     });
-    receiver.connect(endpoint);
-    await connected;
-
-    await closeAndDrain(sender); // the peer leaves: "disconnect", then libzmq's "connect:retry"
-    sender = open(new Push({ linger: 0 }));
-    connected = handshakes(sender, 1);
-    await sender.bind(endpoint);
-    await connected; // libzmq reconnected by itself
+    const sender = await peerLeavesAndReturns(endpoint, () => receiver.connect(endpoint));
     await sender.send(Buffer.alloc(LIMIT + 1)); // a drop for good, as a marker
     await log.waitFor(DROPPED);
     expect(log.lines.filter((line) => DROPPED.test(line))).toHaveLength(1); // the marker's only
