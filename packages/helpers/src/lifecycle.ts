@@ -116,7 +116,9 @@ export const STOP_GRACE_MS = 3000;
  * An AbortSignal that fires on the first SIGINT or SIGTERM. A role that has not ended
  * STOP_GRACE_MS later is a bug: it is reported and the process exits 1 rather than hang.
  * A signal that comes while the role drains its last messages (closeAndDrain) ends the
- * process at once, with 0: its work was done.
+ * process at once, with 0: its work was done. Another signal while the role is still stopping
+ * (a second Ctrl-C) is logged, and the stop goes on: killing it half way would leave no word,
+ * and exit 130, or worse with threads still running.
  */
 export function stopOnSignals(label: string): AbortSignal {
   const log = roleLog(label);
@@ -128,6 +130,10 @@ export function stopOnSignals(label: string): AbortSignal {
       );
       process.exit(0); // exits without the drain Node's normal exit would still wait for
     }
+    if (controller.signal.aborted) {
+      log.warn(`${signalName} received again: still stopping, sockets are closing`);
+      return;
+    }
     log.info(`${signalName} received, closing sockets`);
     controller.abort(signalName);
     setTimeout(() => {
@@ -135,7 +141,8 @@ export function stopOnSignals(label: string): AbortSignal {
       process.exit(1);
     }, STOP_GRACE_MS).unref();
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  // on, not once: with no listener left, a second signal would kill the process at once.
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
   return controller.signal;
 }

@@ -117,6 +117,22 @@ describe("closeAndDrain", () => {
     });
   }
 
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`a second ${signal}, during the drain the first one began, is logged and exits 0`, async () => {
+      const role = runRoleProcess(fixture, [unusedEndpoint(), "--drain-on-stop"]);
+      await role.waitForLine(/waiting to be stopped/);
+      role.signal(signal);
+      await role.waitForLine(/closing with 3 messages queued/);
+      role.signal(signal); // the second Ctrl-C, as an impatient user gives it
+      const result = await role.exited;
+      expect(result.stdout).toContain(`[draining-role] ${signal} received, closing sockets`);
+      expect(result.stdout).toContain(
+        `[draining-role] W: ${signal} received while the last messages were leaving: stopped draining, the rest is dropped`,
+      );
+      expect(result.code).toBe(0);
+    });
+  }
+
   it("without it, the drain runs in Node's exit, where a SIGINT kills the process silently", async () => {
     const role = runRoleProcess(fixture, [unusedEndpoint(), "--plain-close"]);
     // zeromq.js prints this from its exit-time wait for queued messages, after 500 ms.
