@@ -231,7 +231,10 @@ async function serveThroughHub(
     const done = options.sessions > 0 && reports.length >= options.sessions;
     if (done) link.close("all sessions served", true);
     await serving;
-    if (done || options.signal?.aborted) break;
+    if (done || options.signal?.aborted) {
+      await link.gone; // BYE leaves before we return
+      break;
+    }
     log.warn(`${link.ended}; connecting to the hub again in ${options.heartbeatMs} ms`);
     await wait(options.heartbeatMs, undefined, { signal: options.signal }).catch((error) => {
       if (!options.signal?.aborted) throw error; // stopped while pausing: the loop ends

@@ -2,7 +2,7 @@
 // endpoint, says HELLO (which game, how many seats), then relays: each REQUEST from the hub is a
 // player's message as a ROUTER would give it, each reply goes back as REPLY. Both sides beat.
 // Talks to: hub.ts (ROUTER on TABLE_PORT). Used by game-server.ts --hub.
-import { describeFrame, type Logger } from "@zmq-patterns/helpers";
+import { closeAndDrain, describeFrame, type Logger } from "@zmq-patterns/helpers";
 import { Dealer } from "zeromq";
 import {
   BYE,
@@ -36,6 +36,8 @@ export class TableLink implements PlayerLink {
   private readonly timer: NodeJS.Timeout;
   private lastHeard = Date.now();
   private sending: Promise<unknown> = Promise.resolve();
+  /** Resolves once the socket is gone: closed, and its BYE out (or its linger over). */
+  gone: Promise<void> = Promise.resolve();
   /** Why the link ended, once it has ("stopped" when we were asked to stop). */
   ended?: string;
   /** Resolves when the hub has answered HELLO. */
@@ -120,7 +122,8 @@ export class TableLink implements PlayerLink {
     this.ended = why;
     clearInterval(this.timer);
     const last = sayBye ? this.post([BYE]) : Promise.resolve(false);
-    void last.finally(() => this.socket.close());
+    // closeAndDrain, not close(): a stop signal during the drain is then logged, and exits 0.
+    this.gone = last.catch(() => false).then(() => closeAndDrain(this.socket));
   }
 
   /** One send at a time; false when it cannot leave now (no connection, or the queue is full). */
