@@ -125,11 +125,12 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
   // stopped, and the exit code is 0 if each of them stopped cleanly.
   let interrupted = false;
   const interrupt = (signal: NodeJS.Signals) => {
+    if (interrupted) return log.info(`${signal} received too: already stopping`); // a second Ctrl-C
     interrupted = true;
     stopAll(`${signal} received`);
   };
-  process.once("SIGINT", interrupt);
-  process.once("SIGTERM", interrupt);
+  process.on("SIGINT", interrupt); // on, not once: a second signal would kill us half way
+  process.on("SIGTERM", interrupt);
 
   // The fault steps, one at a time: only the next step watches the output, so a line that
   // triggered a step can never trigger the one after it.

@@ -131,7 +131,8 @@ export function stopOnSignals(label: string): AbortSignal {
       process.exit(0); // exits without the drain Node's normal exit would still wait for
     }
     if (controller.signal.aborted) {
-      log.warn(`${signalName} received again: still stopping, sockets are closing`);
+      // Also the usual case of a Ctrl-C on `start`: the terminal's SIGINT, then its SIGTERM.
+      log.info(`${signalName} received too: already stopping`);
       return;
     }
     log.info(`${signalName} received, closing sockets`);

@@ -159,4 +159,22 @@ describe("runScenario", () => {
       expect(result.code).toBe(0);
     });
   }
+
+  it("takes a second Ctrl-C while the roles stop as what it is: logged, and the stop goes on", async () => {
+    const start = runRoleProcess(
+      fileURLToPath(new URL("./fixtures/scenario.ts", import.meta.url)),
+      ["slow-stop"],
+    );
+    await start.waitForLine(/\[client\] plain line/);
+    start.signal("SIGINT");
+    const [, server] = await start.waitForLine(
+      /\[server\] stopping; SIGUSR2 ends me \(pid (\d+)\)/,
+    );
+    start.signal("SIGINT"); // an impatient learner; it used to kill `start` (exit 130)
+    await start.waitForLine(/SIGINT received too: already stopping/);
+    process.kill(Number(server), "SIGUSR2");
+    const result = await start.exited;
+    expect(result.stdout).toContain("interrupted; every role stopped cleanly");
+    expect(result.code).toBe(0);
+  });
 });
