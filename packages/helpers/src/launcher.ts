@@ -93,6 +93,7 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
   const hung = new Set<string>();
   const killedOnPurpose = new Set<ChildProcess>(); // by a fault step: not a failure
   const failures: string[] = [];
+  const spoke = new Set<string>(); // roles that have printed a line
   let stopping = false;
   let settle: () => void = () => {};
   const over = new Promise<void>((resolve) => {
@@ -196,6 +197,7 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
     // a library warning) gets the role's name so nothing in the output is anonymous.
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on("line", (line) => {
+        spoke.add(role.name);
         const out = stream === child.stderr ? process.stderr : process.stdout;
         out.write(line.startsWith("[") ? `${line}\n` : `[${role.name}] ${line}\n`);
         if (role.readyWhen?.test(line)) markReady();
@@ -212,7 +214,11 @@ export async function runScenario(scenario: Scenario, cwd = process.cwd()): Prom
   };
 
   const roleEnded = (role: RoleProcess, code: number | null, signal: NodeJS.Signals | null) => {
-    const clean = code === 0;
+    // A Ctrl-C in a terminal reaches every role too. One still starting (it has said nothing
+    // yet, so it has no handler and no socket) dies of it: nothing was left to close.
+    const stillStarting = interrupted && signal !== null && !spoke.has(role.name);
+    if (stillStarting) log.info(`${role.name} was still starting when ${signal} ended it`);
+    const clean = code === 0 || stillStarting;
     if (clean && role.finishes) finished.add(role.name);
     if (!clean) failures.push(`${role.name} exited with ${signal ?? `code ${code}`}`);
     if (stopping) return;

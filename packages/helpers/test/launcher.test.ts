@@ -160,6 +160,31 @@ describe("runScenario", () => {
     });
   }
 
+  it("on a Ctrl-C, counts a role that died of it still starting (it had said nothing) as stopped", async () => {
+    const start = runRoleProcess(
+      fileURLToPath(new URL("./fixtures/scenario.ts", import.meta.url)),
+      ["still-starting"],
+    );
+    await start.waitForLine(/\[server\] plain line/); // the client is spawned right after
+    start.signal("SIGINT");
+    const result = await start.exited;
+    expect(result.stdout).toContain("[start] client was still starting when SIGTERM ended it");
+    expect(result.stdout).toContain("interrupted; every role stopped cleanly");
+    expect(result.code).toBe(0);
+  });
+
+  it("on a Ctrl-C, still fails a role that had started and dies of the signal", async () => {
+    const start = runRoleProcess(
+      fileURLToPath(new URL("./fixtures/scenario.ts", import.meta.url)),
+      ["no-handler"],
+    );
+    await start.waitForLine(/\[client\] plain line/); // it has started: it should stop cleanly
+    start.signal("SIGINT");
+    const result = await start.exited;
+    expect(result.stderr).toContain("[start] E: client exited with SIGTERM");
+    expect(result.code).toBe(1);
+  });
+
   it("takes a second Ctrl-C while the roles stop as what it is: logged, and the stop goes on", async () => {
     const start = runRoleProcess(
       fileURLToPath(new URL("./fixtures/scenario.ts", import.meta.url)),
