@@ -7,6 +7,10 @@ const fixture = fileURLToPath(new URL("./fixtures/exits.ts", import.meta.url));
 const echoServer = fileURLToPath(new URL("./fixtures/echo-server.ts", import.meta.url));
 const lazyClient = fileURLToPath(new URL("./fixtures/lazy-client.ts", import.meta.url));
 
+/** `start` on test/fixtures/scenario.ts, as its own process: its first scenario, or `name`. */
+const startFixture = (...name: string[]) =>
+  runRoleProcess(fileURLToPath(new URL("./fixtures/scenario.ts", import.meta.url)), name);
+
 describe("runScenario", () => {
   const output: string[] = [];
   afterEach(() => {
@@ -148,9 +152,7 @@ describe("runScenario", () => {
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     it(`on ${signal} stops every role and exits 0 when each stopped cleanly`, async () => {
-      const start = runRoleProcess(
-        fileURLToPath(new URL("./fixtures/scenario.ts", import.meta.url)),
-      );
+      const start = startFixture();
       await start.waitForLine(/\[client\] plain line/);
       start.signal(signal);
       const result = await start.exited;
@@ -161,10 +163,7 @@ describe("runScenario", () => {
   }
 
   it("on a Ctrl-C, counts a role that died of it still starting (it had said nothing) as stopped", async () => {
-    const start = runRoleProcess(
-      fileURLToPath(new URL("./fixtures/scenario.ts", import.meta.url)),
-      ["still-starting"],
-    );
+    const start = startFixture("still-starting");
     await start.waitForLine(/\[server\] plain line/); // the client is spawned right after
     start.signal("SIGINT");
     const result = await start.exited;
@@ -174,10 +173,7 @@ describe("runScenario", () => {
   });
 
   it("on a Ctrl-C, still fails a role that had started and dies of the signal", async () => {
-    const start = runRoleProcess(
-      fileURLToPath(new URL("./fixtures/scenario.ts", import.meta.url)),
-      ["no-handler"],
-    );
+    const start = startFixture("no-handler");
     await start.waitForLine(/\[client\] plain line/); // it has started: it should stop cleanly
     start.signal("SIGINT");
     const result = await start.exited;
@@ -186,10 +182,7 @@ describe("runScenario", () => {
   });
 
   it("takes a second Ctrl-C while the roles stop as what it is: logged, and the stop goes on", async () => {
-    const start = runRoleProcess(
-      fileURLToPath(new URL("./fixtures/scenario.ts", import.meta.url)),
-      ["slow-stop"],
-    );
+    const start = startFixture("slow-stop");
     await start.waitForLine(/\[client\] plain line/);
     start.signal("SIGINT");
     const [, server] = await start.waitForLine(
